@@ -1,0 +1,68 @@
+"""One Settings object for the CLI, the flows, Alembic's env.py and the dbt profile.
+
+Settings come from the environment (prefix ``ALLIANCES_``, plus the conventional
+``DATABASE_URL``) or a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_source_dir() -> Path | None:
+    """``../shared/data`` beside the project root, when it exists."""
+    candidate = PROJECT_ROOT.parent / "shared" / "data"
+    return candidate if candidate.is_dir() else None
+
+
+class Settings(BaseSettings):
+    """Where the warehouse lives and where its sources come from."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ALLIANCES_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "ALLIANCES_DATABASE_URL"),
+        description="PostgreSQL >= 14 to use; unset: the embedded server under warehouse_dir.",
+    )
+    warehouse_dir: Path = Field(
+        default=PROJECT_ROOT / ".warehouse",
+        description="Embedded PostgreSQL data, download cache, dbt and Prefect state.",
+    )
+    source_dir: Path | None = Field(
+        default_factory=_default_source_dir,
+        description="A directory laid out like ../shared/data; unset: download into the cache.",
+    )
+    download_base_url: str | None = Field(
+        default=None, description="Mirror serving the source layout; unset: the publishers' URLs."
+    )
+    embedded_database: str = Field(default="alliances", description="Database name when embedded.")
+    dbt_threads: int = Field(default=2, ge=1)
+    hegemon_ccode: int = Field(default=2, description="Default hegemon (COW code; 2 = USA).")
+    rival_ccode: int = Field(default=365, description="Default rival (COW code; 365 = Russia/USSR).")
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.warehouse_dir / "cache"
+
+    @property
+    def pgdata_dir(self) -> Path:
+        return self.warehouse_dir / "pgdata"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return PROJECT_ROOT / "dbt_project"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests call ``get_settings.cache_clear()``)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""One module per source system; each exposes parse_*() (pure) and load_*()."""
