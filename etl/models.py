@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, MetaData, SmallInteger, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, SmallInteger, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -40,6 +40,21 @@ class LoadLedger(Base):
     status: Mapped[str] = mapped_column(Text, comment="loaded | failed")
     error: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict | None] = mapped_column(JSONB, comment="Per-source details (e.g. version)")
+
+
+class RefreshRun(Base):
+    """One row per refresh (ingest + dbt build), for ``alliances status``."""
+
+    __tablename__ = "refresh_runs"
+
+    run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(Text, comment="running | completed | failed")
+    is_full: Mapped[bool] = mapped_column(Boolean)
+    files_loaded: Mapped[int | None] = mapped_column(Integer)
+    files_unchanged: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class RejectedRow(Base):

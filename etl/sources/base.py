@@ -11,11 +11,12 @@ import csv
 import gzip
 import io
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl import progress
 from etl.errors import SourceFileError
 
 # Strings read as missing. Never "NA": Namibia's ISO2 code is "NA".
@@ -86,11 +87,17 @@ class CsvRows:
         self.index = {name: i for i, name in enumerate(self.header)}
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        with progress.step(f"read {self.path.name}") as advance:
+            yield from self._rows(advance)
+
+    def _rows(self, advance: Callable[[float], None]) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
         reader = self._reader
         try:
             for row in reader:
                 self.line = reader.line_num
+                if not self.line % 100_000:
+                    advance(100_000)
                 if len(row) != width:
                     if not row:
                         continue

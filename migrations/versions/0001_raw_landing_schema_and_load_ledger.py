@@ -124,6 +124,18 @@ def upgrade() -> None:
     schema='raw'
     )
     op.create_index(op.f('ix_raw_unvotes_votes_load_id'), 'unvotes_votes', ['load_id'], unique=False, schema='raw')
+    op.create_table('refresh_runs',
+    sa.Column('run_id', sa.BigInteger(), autoincrement=True, nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.Text(), nullable=False, comment='running | completed | failed'),
+    sa.Column('is_full', sa.Boolean(), nullable=False),
+    sa.Column('files_loaded', sa.Integer(), nullable=True),
+    sa.Column('files_unchanged', sa.Integer(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('run_id'),
+    schema='raw'
+    )
     op.create_table('rejected_rows',
     sa.Column('rejected_id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('load_id', sa.BigInteger(), nullable=False),
@@ -141,6 +153,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f('ix_raw_rejected_rows_load_id'), table_name='rejected_rows', schema='raw')
     op.drop_table('rejected_rows', schema='raw')
+    op.drop_table('refresh_runs', schema='raw')
     op.drop_index(op.f('ix_raw_unvotes_votes_load_id'), table_name='unvotes_votes', schema='raw')
     op.drop_table('unvotes_votes', schema='raw')
     op.drop_index(op.f('ix_raw_unvotes_roll_calls_load_id'), table_name='unvotes_roll_calls', schema='raw')

@@ -1,0 +1,220 @@
+"""The ``alliances`` command: thin commands that call ``etl`` and ``flows`` and print results."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl import progress
+from etl.config import get_settings
+from etl.errors import WarehouseError
+
+app = typer.Typer(help="Alliance Warehouse: build and inspect the warehouse.", no_args_is_help=True)
+db_app = typer.Typer(help="The warehouse database (embedded by default, or DATABASE_URL).",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _prefect_env() -> None:
+    """Keep Prefect's local state under the warehouse directory unless the user chose otherwise."""
+    settings = get_settings()
+    os.environ.setdefault("PREFECT_HOME", str(settings.warehouse_dir / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary API's first start creates its database: allow a slow machine time for it
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+class _RichReporter:
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+
+    def start(self, description: str, total: float | None) -> object:
+        return self.bar.add_task(description, total=total)
+
+    def advance(self, handle: object, amount: float) -> None:
+        self.bar.advance(handle, amount)  # type: ignore[arg-type]
+
+    def finish(self, handle: object) -> None:
+        self.bar.update(handle, visible=False)  # type: ignore[arg-type]
+
+
+def _progress_bar() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,.0f}"), TimeElapsedColumn(), console=err_console,
+                    transient=True)
+
+
+@app.command()
+def refresh(
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="Source directory laid out like ../shared/data (default: that one).",
+        exists=True, file_okay=False)] = None,
+    full: Annotated[bool, typer.Option("--full", help="Reload every file and rebuild every model.")] = False,
+    download: Annotated[bool, typer.Option(
+        help="Download files missing from the source directory into the cache.")] = True,
+    wait: Annotated[bool, typer.Option(help="Wait for a running refresh instead of exiting.")] = False,
+) -> None:
+    """Migrate the raw schema, ingest every source and build the dbt models."""
+    _prefect_env()
+    from flows.refresh import refresh as refresh_flow
+
+    started = time.monotonic()
+    bar = _progress_bar()
+    progress.set_reporter(_RichReporter(bar))
+    try:
+        with bar:
+            result = refresh_flow(source_dir=str(sources) if sources else None, full=full,
+                                  allow_download=download, wait_for_lock=wait)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    finally:
+        progress.set_reporter(None)
+    table = Table(title="Loads", title_justify="left")
+    for col in ("file", "status", "read", "loaded", "rejected", "seconds"):
+        table.add_column(col, justify="right" if col in ("read", "loaded", "rejected", "seconds") else "left")
+    for o in result["loads"]:
+        table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
+                      f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
+    console.print(table)
+    slow = sorted(result["dbt"], key=lambda t: -t.seconds)[:5]
+    dbt_table = Table(title="Slowest dbt nodes", title_justify="left")
+    dbt_table.add_column("node")
+    dbt_table.add_column("status")
+    dbt_table.add_column("seconds", justify="right")
+    for t in slow:
+        dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
+    console.print(dbt_table)
+    console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s "
+                  f"({len(result['dbt'])} dbt nodes)")
+
+
+@app.command()
+def status() -> None:
+    """Loads, files, sha256, row counts, rejected rows and the last refresh."""
+    from etl import status as st
+    from etl.db import connect
+
+    try:
+        with connect() as conn:
+            files = st.file_statuses(conn)
+            last = st.last_refresh(conn)
+            marts = st.mart_row_counts(conn)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    except Exception as exc:  # an empty warehouse has no raw schema yet
+        raise _fail(WarehouseError(f"the warehouse has not been built yet ({exc}); "
+                                   "run `alliances refresh`")) from None
+    table = Table(title="Source files", title_justify="left")
+    for col in ("file", "status", "sha256", "read", "loaded", "rejected", "in raw", "reconciles",
+                "loaded at"):
+        table.add_column(col)
+    for f in files:
+        n = (lambda v: "" if v is None else f"{v:,}")
+        table.add_row(f.file_name, f.status, (f.sha256 or "")[:12], n(f.rows_read),
+                      n(f.rows_loaded), n(f.rows_rejected), n(f.rows_in_raw),
+                      "[green]yes[/]" if f.reconciles else ("" if f.rows_read is None else "[red]NO[/]"),
+                      f.finished_at.strftime("%Y-%m-%d %H:%M:%S") if f.finished_at else "")
+    console.print(table)
+    marts_table = Table(title="Marts", title_justify="left")
+    marts_table.add_column("table")
+    marts_table.add_column("rows", justify="right")
+    for name, count in marts:
+        marts_table.add_row(name, f"{count:,}")
+    console.print(marts_table)
+    if last:
+        console.print(f"last refresh #{last[0]}: {last[3]} (started {last[1]:%Y-%m-%d %H:%M:%S}, "
+                      f"{'full, ' if last[4] else ''}{last[5] or 0} files loaded, "
+                      f"{last[6] or 0} unchanged){' error: ' + last[7] if last[7] else ''}")
+    else:
+        console.print("no refresh yet")
+    if any(f.rows_read is not None and not f.reconciles for f in files):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the raw schema up to the newest migration."""
+    from etl import migrate as mig
+
+    try:
+        mig.upgrade()
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    console.print("raw schema is at the newest migration")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dbt(ctx: typer.Context) -> None:
+    """Run any dbt command against the warehouse (e.g. `alliances dbt test -s fct_vote`)."""
+    from etl.transform import run_dbt
+
+    try:
+        run_dbt(ctx.args)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+
+
+@db_app.command("up")
+def db_up() -> None:
+    """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL."""
+    from etl.db import database_url
+
+    try:
+        console.print(database_url())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL."""
+    from etl.db import embedded
+
+    if get_settings().database_url is not None:
+        console.print("DATABASE_URL is set: the server is not the project's to stop")
+        return
+    console.print("stopped" if embedded().stop() else "was not running")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the warehouse's connection URL (starting the embedded server if needed)."""
+    from etl.db import database_url
+
+    try:
+        print(database_url())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+
+
+@db_app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def db_psql(ctx: typer.Context) -> None:
+    """Open psql on the warehouse (extra arguments go to psql)."""
+    from etl.db import _bin, database_url
+
+    url = database_url()
+    psql = shutil.which("psql") or _bin("psql")
+    sys.stdout.flush()
+    os.execv(psql, [psql, url, *ctx.args])
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,119 @@
+"""What the warehouse holds: the current load of each file, reconciled counts, last refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from etl.ingest import FILE_SPECS
+
+
+@dataclass
+class FileStatus:
+    file_name: str
+    path: str | None
+    sha256: str | None
+    status: str
+    rows_read: int | None
+    rows_loaded: int | None
+    rows_rejected: int | None
+    rows_in_raw: int | None
+    rejected_in_table: int | None
+    finished_at: dt.datetime | None
+
+    @property
+    def reconciles(self) -> bool:
+        """rows read = loaded + rejected, and the raw table and rejects table hold exactly those."""
+        if self.rows_read is None:
+            return False
+        return (
+            self.rows_read == (self.rows_loaded or 0) + (self.rows_rejected or 0)
+            and self.rows_in_raw == self.rows_loaded
+            and self.rejected_in_table == self.rows_rejected
+        )
+
+
+def file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
+    """The current (newest successful) load of every catalog file, or its newest failure."""
+    statuses = []
+    for spec in FILE_SPECS.values():
+        row = conn.execute(
+            """
+            select load_id, path, sha256, status, rows_read, rows_loaded, rows_rejected,
+                finished_at
+            from raw.load_ledger
+            where file_name = %s
+            order by (status = 'loaded') desc, load_id desc
+            limit 1
+            """,
+            (spec.file_name,),
+        ).fetchone()
+        if row is None:
+            statuses.append(FileStatus(spec.file_name, None, None, "never loaded", None, None,
+                                       None, None, None, None))
+            continue
+        load_id = row[0]
+        in_raw = conn.execute(
+            sql.SQL("select count(*) from {} where load_id = %s").format(
+                sql.Identifier("raw", spec.table)),
+            (load_id,),
+        ).fetchone()[0]  # type: ignore[index]
+        rejected = conn.execute(
+            "select count(*) from raw.rejected_rows where load_id = %s", (load_id,)
+        ).fetchone()[0]  # type: ignore[index]
+        statuses.append(FileStatus(spec.file_name, row[1], row[2], row[3], row[4], row[5],
+                                   row[6], in_raw, rejected, row[7]))
+    return statuses
+
+
+def last_refresh(conn: psycopg.Connection) -> tuple | None:
+    return conn.execute(
+        """
+        select run_id, started_at, finished_at, status, is_full, files_loaded, files_unchanged,
+            error
+        from raw.refresh_runs order by run_id desc limit 1
+        """
+    ).fetchone()
+
+
+MART_TABLES_SQL = """
+    select table_name from information_schema.tables
+    where table_schema = 'marts' order by table_name
+"""
+
+
+def mart_row_counts(conn: psycopg.Connection) -> list[tuple[str, int]]:
+    counts = []
+    for (name,) in conn.execute(MART_TABLES_SQL).fetchall():
+        n = conn.execute(
+            sql.SQL("select count(*) from {}").format(sql.Identifier("marts", name))
+        ).fetchone()[0]  # type: ignore[index]
+        counts.append((name, int(n)))
+    return counts
+
+
+def start_refresh(conn: psycopg.Connection, *, full: bool) -> int:
+    with conn.transaction():
+        return int(conn.execute(
+            """
+            insert into raw.refresh_runs (started_at, status, is_full)
+            values (now(), 'running', %s) returning run_id
+            """,
+            (full,),
+        ).fetchone()[0])  # type: ignore[index]
+
+
+def finish_refresh(conn: psycopg.Connection, run_id: int, *, status: str, files_loaded: int = 0,
+                   files_unchanged: int = 0, error: str | None = None) -> None:
+    with conn.transaction():
+        conn.execute(
+            """
+            update raw.refresh_runs set finished_at = now(), status = %s, files_loaded = %s,
+                files_unchanged = %s, error = %s
+            where run_id = %s
+            """,
+            (status, files_loaded, files_unchanged, error, run_id),
+        )

@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only; every task wraps one call into ``etl``."""

@@ -1,0 +1,69 @@
+"""Shared fixtures: the shared data directory and throwaway warehouse databases.
+
+Integration tests run against a real PostgreSQL: the embedded default (the project's own server
+under .warehouse/) or the server of DATABASE_URL when it is set. Each test module gets a fresh
+database on that server, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from etl.config import PROJECT_ROOT, Settings, get_settings
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """A URL of the test server's maintenance database (embedded default or DATABASE_URL)."""
+    from etl.db import database_url
+
+    get_settings.cache_clear()
+    url = make_url(database_url(get_settings()))
+    return url.set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture()
+def throwaway_db(server_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Settings]:
+    """A fresh, empty database; DATABASE_URL points at it for the test; dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALLIANCES_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    get_settings.cache_clear()
+    try:
+        yield get_settings()
+    finally:
+        get_settings.cache_clear()
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def write_csv(path: Path, text: str) -> Path:
+    """Write a small CSV the test makes itself (dedented, trailing newline)."""
+    import textwrap
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
