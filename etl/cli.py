@@ -89,7 +89,8 @@ def refresh(
         progress.set_reporter(None)
     table = Table(title="Loads", title_justify="left")
     for col in ("file", "status", "read", "loaded", "rejected", "seconds"):
-        table.add_column(col, justify="right" if col in ("read", "loaded", "rejected", "seconds") else "left")
+        table.add_column(col, no_wrap=col == "file",
+                         justify="right" if col in ("read", "loaded", "rejected", "seconds") else "left")
     for o in result["loads"]:
         table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
                       f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
@@ -125,7 +126,7 @@ def status() -> None:
     table = Table(title="Source files", title_justify="left")
     for col in ("file", "status", "sha256", "read", "loaded", "rejected", "in raw", "reconciles",
                 "loaded at"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("file", "reconciles"))
     for f in files:
         n = (lambda v: "" if v is None else f"{v:,}")
         table.add_row(f.file_name, f.status, (f.sha256 or "")[:12], n(f.rows_read),
@@ -134,7 +135,7 @@ def status() -> None:
                       f.finished_at.strftime("%Y-%m-%d %H:%M:%S") if f.finished_at else "")
     console.print(table)
     marts_table = Table(title="Marts", title_justify="left")
-    marts_table.add_column("table")
+    marts_table.add_column("table", no_wrap=True)
     marts_table.add_column("rows", justify="right")
     for name, count in marts:
         marts_table.add_row(name, f"{count:,}")

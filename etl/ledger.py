@@ -109,13 +109,15 @@ def load_file(
     started = _now()
     digest = sha256_file(path)
     previous = current_load(conn, file_name)
+    # end the implicit read transaction, so that each ``conn.transaction()`` below is a real
+    # transaction that commits on its own, not a savepoint inside a longer one
+    conn.commit()
     if previous and previous[1] == digest and not full:
         return LoadOutcome(file_name, str(path), digest, "unchanged", load_id=previous[0])
     try:
         result = parse(path)
         _check_reject_share(path, result, max_reject_share)
     except SourceFileError as exc:
-        conn.rollback()
         _record_failure(conn, source=source, file_name=file_name, path=path, sha256=digest,
                         table=table, started=started, error=str(exc))
         raise
@@ -130,13 +132,15 @@ def load_file(
             (source, file_name, str(path), digest, table, result.rows_read, len(result.rows),
              len(result.rejects), started, json.dumps(result.meta or {})),
         ).fetchone()[0]  # type: ignore[index]
-        conn.execute(
-            sql.SQL(
-                "delete from {} where load_id in "
-                "(select load_id from raw.load_ledger where file_name = %s and load_id <> %s)"
-            ).format(sql.Identifier("raw", table)),
-            (file_name, load_id),
-        )
+        # the file's previous rows and rejects are replaced (its ledger rows stay, as history)
+        for target in (table, "rejected_rows"):
+            conn.execute(
+                sql.SQL(
+                    "delete from {} where load_id in "
+                    "(select load_id from raw.load_ledger where file_name = %s and load_id <> %s)"
+                ).format(sql.Identifier("raw", target)),
+                (file_name, load_id),
+            )
         loaded = copy_rows(
             conn, table, ["load_id", *result.columns],
             ((load_id, *row) for row in result.rows),

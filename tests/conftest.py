@@ -7,6 +7,7 @@ database on that server, dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -38,23 +39,46 @@ def server_url() -> str:
     return url.set(database="postgres").render_as_string(hide_password=False)
 
 
-@pytest.fixture()
-def throwaway_db(server_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Settings]:
-    """A fresh, empty database; DATABASE_URL points at it for the test; dropped afterwards."""
+@contextlib.contextmanager
+def _throwaway(server_url: str, workdir: Path) -> Iterator[Settings]:
     name = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("ALLIANCES_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    get_settings.cache_clear()
-    try:
-        yield get_settings()
-    finally:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        mp.setenv("ALLIANCES_WAREHOUSE_DIR", str(workdir / "warehouse"))
         get_settings.cache_clear()
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+        try:
+            yield get_settings()
+        finally:
+            get_settings.cache_clear()
+            with psycopg.connect(server_url, autocommit=True) as conn:
+                conn.execute(f'drop database if exists "{name}" with (force)')
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def throwaway_db(server_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """A fresh, empty database; DATABASE_URL points at it for the test; dropped afterwards."""
+    with _throwaway(server_url, tmp_path) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def module_db(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """As throwaway_db, shared by the tests of one module."""
+    with _throwaway(server_url, tmp_path_factory.mktemp("db")) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """Prefect's test harness: a temporary API and database for flow runs."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
 
 
 def write_csv(path: Path, text: str) -> Path:

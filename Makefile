@@ -1,0 +1,38 @@
+# Alliance Warehouse. Two commands on a fresh machine:
+#   make warehouse   build the warehouse from ../shared/data (embedded PostgreSQL by default)
+#   make test        run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install warehouse test test-unit bench lint docs clean stop
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+warehouse: install  ## migrate, ingest every source and build every dbt model
+	$(BIN)/alliances refresh
+
+test: install  ## the whole suite: unit, integration (embedded PostgreSQL) and dbt build
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+bench: install  ## full refresh timings and peak memory on the shared data
+	$(BIN)/python benchmarks/refresh_benchmark.py
+
+lint: install
+	$(BIN)/ruff check etl flows tests benchmarks migrations
+
+stop:
+	-$(BIN)/alliances db stop
+
+clean: stop
+	rm -rf $(VENV) .warehouse

@@ -1,0 +1,111 @@
+"""The refresh flow end to end on a slice of the shared data (three sessions), through Prefect."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli import app
+from etl.config import Settings
+from etl.db import connect
+from tests.utils.slices import make_source_slice
+
+pytestmark = pytest.mark.integration
+
+SESSIONS = {56, 57, 58}
+MARTS = ["dim_country", "dim_roll_call", "fct_vote", "fct_dyad_year_affinity",
+         "country_year_hegemon_affinity", "fct_vote_release_disagreement"]
+
+
+def _fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent checksum of every mart listed above."""
+    out = {}
+    with connect(settings) as conn:
+        for table in MARTS:
+            out[table] = conn.execute(
+                f"select count(*), coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') "
+                f"from marts.{table} as t"
+            ).fetchone()
+    return out
+
+
+@pytest.fixture(scope="module")
+def source_slice(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_source_slice(shared_data, tmp_path_factory.mktemp("sources"), SESSIONS)
+
+
+@pytest.fixture(scope="module")
+def built(module_db: Settings, source_slice: Path, prefect_harness: None) -> Settings:
+    from flows.refresh import refresh
+
+    result = refresh(source_dir=str(source_slice), allow_download=False)
+    assert {o.status for o in result["loads"]} == {"loaded"}
+    return module_db
+
+
+def test_marts_hold_one_vote_per_roll_call_and_country(built: Settings, source_slice: Path) -> None:
+    import csv
+
+    with gzip.open(source_slice / "unga/voeten/UNVotesPublished.csv.gz", "rt") as fh:
+        voeten = {(int(r["rcid"]), int(r["ccode"])) for r in csv.DictReader(fh)}
+    with connect(built) as conn:
+        unvotes = set(conn.execute(
+            "select rcid, ccode from intermediate.int_unvotes_votes_mapped_to_ccode"
+        ).fetchall())
+        in_fct = conn.execute("select count(*), count(distinct (rcid, ccode)) from marts.fct_vote").fetchone()
+        sessions = {r[0] for r in conn.execute("select distinct session from marts.dim_roll_call")}
+        usa_2003 = conn.execute("""
+            select n_joint_hegemon, agree_exact_hegemon from marts.country_year_hegemon_affinity
+            where year = 2003 and ccode = 200
+        """).fetchone()
+    assert sessions == SESSIONS
+    assert in_fct[0] == in_fct[1] == len(voeten | unvotes)
+    assert usa_2003[0] > 50 and 0.3 < usa_2003[1] < 0.8  # UK-USA agreement in 2003
+
+
+def test_second_refresh_adds_nothing_and_changes_nothing(built: Settings, source_slice: Path) -> None:
+    from flows.refresh import refresh
+
+    before = _fingerprint(built)
+    with connect(built) as conn:
+        ledger_before = conn.execute("select count(*) from raw.load_ledger").fetchone()[0]
+    result = refresh(source_dir=str(source_slice), allow_download=False)
+    assert {o.status for o in result["loads"]} == {"unchanged"}
+    with connect(built) as conn:
+        assert conn.execute("select count(*) from raw.load_ledger").fetchone()[0] == ledger_before
+        assert conn.execute("select status from raw.refresh_runs order by run_id desc").fetchone()[0] == "completed"
+    assert _fingerprint(built) == before
+
+
+def test_status_reconciles_every_file(built: Settings) -> None:
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    assert "NO" not in result.output
+    assert "unvotes_votes" in result.output and "fct_dyad_year_affinity" in result.output
+
+
+def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
+    built: Settings, source_slice: Path, tmp_path: Path
+) -> None:
+    before = _fingerprint(built)
+    broken = tmp_path / "sources"
+    shutil.copytree(source_slice, broken, symlinks=True)
+    votes = broken / "unga/unvotes/un_votes.csv.gz"
+    data = votes.read_bytes()
+    votes.unlink()
+    votes.write_bytes(data[: len(data) * 2 // 3])
+
+    result = CliRunner().invoke(app, ["refresh", "--sources", str(broken), "--no-download"])
+
+    assert result.exit_code == 1
+    assert "un_votes.csv.gz, line" in result.output
+    assert "Traceback" not in result.output
+    assert _fingerprint(built) == before
+    with connect(built) as conn:
+        failed = conn.execute(
+            "select status, error from raw.refresh_runs order by run_id desc limit 1").fetchone()
+    assert failed[0] == "failed" and "un_votes.csv.gz" in failed[1]
