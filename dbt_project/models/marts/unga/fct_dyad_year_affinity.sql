@@ -68,13 +68,17 @@ final as (
         ccode_a,
         ccode_b,
         n_joint,
-        n_agree::float8 / nullif(n_joint, 0) as agree_exact,
-        (n_agree + 0.5 * n_one_abstains)::float8 / nullif(n_joint, 0) as agree_voeten,
-        1 - 2 * observed_distance as s_score,
-        1 - observed_distance / nullif(expected_distance_cohen, 0) as cohen_kappa,
-        1 - observed_distance / nullif(expected_distance_scott, 0) as scott_pi,
+        {{ round_measure('n_agree::float8 / nullif(n_joint, 0)') }} as agree_exact,
+        {{ round_measure('(n_agree + 0.5 * n_one_abstains)::float8 / nullif(n_joint, 0)') }}
+            as agree_voeten,
+        {{ round_measure('1 - 2 * observed_distance') }} as s_score,
+        {{ round_measure('1 - observed_distance / nullif(expected_distance_cohen, 0)') }}
+            as cohen_kappa,
+        {{ round_measure('1 - observed_distance / nullif(expected_distance_scott, 0)') }}
+            as scott_pi,
         n_joint_important,
-        n_agree_important::float8 / nullif(n_joint_important, 0) as agree_exact_important,
+        {{ round_measure('n_agree_important::float8 / nullif(n_joint_important, 0)') }}
+            as agree_exact_important,
         n_yes_yes,
         n_yes_abstain,
         n_yes_no,
