@@ -22,7 +22,8 @@ app = typer.Typer(help="Alliance Warehouse: build and inspect the warehouse.", n
 db_app = typer.Typer(help="The warehouse database (embedded by default, or DATABASE_URL).",
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
+# Piped output (logs, CI) gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
