@@ -1,6 +1,7 @@
 -- One row per country and calendar year: the country's votes that year packed into three bit
--- strings over the year's roll calls in rcid order (bit i = roll call i). Dyadic measures are
--- then bitwise ANDs and bit_count()s instead of a self-join of every vote on rcid.
+-- strings over the year's roll calls in rcid order (bit i = roll call i), OR-ing the one-hot
+-- bits of the roll calls it voted yes / abstain / no on. Dyadic measures are then bitwise ANDs
+-- and bit_count()s instead of a self-join of every vote on rcid.
 -- Countries enter a year when they cast at least one yes, no or abstain vote in it.
 
 with
@@ -13,19 +14,7 @@ votes as (
 
 roll_calls as (
 
-    select * from {{ ref('dim_roll_call') }}
-
-),
-
-indexed_roll_calls as (
-
-    select
-        rcid,
-        year,
-        is_important,
-        (row_number() over (partition by year order by rcid) - 1)::integer as position_in_year
-
-    from roll_calls
+    select * from {{ ref('int_roll_calls_positioned_in_year') }}
 
 ),
 
@@ -33,80 +22,72 @@ year_masks as (
 
     select
         year,
-        count(*)::integer as n_roll_calls,
-        string_agg(case when is_important then '1' else '0' end, '' order by position_in_year)::varbit
-            as important_mask
+        max(n_roll_calls) as n_roll_calls,
+        coalesce(
+            bit_or(position_bit) filter (where is_important),
+            repeat('0', max(n_roll_calls))::varbit
+        ) as important_mask
 
-    from indexed_roll_calls
+    from roll_calls
 
     group by year
-
-),
-
-country_years as (
-
-    select distinct
-        year,
-        ccode
-
-    from votes
-
-    where vote in ('yes', 'no', 'abstain')
-
-),
-
-grid as (
-
-    select
-        country_years.year,
-        country_years.ccode,
-        indexed_roll_calls.position_in_year,
-        votes.vote
-
-    from country_years
-
-    inner join indexed_roll_calls
-        on country_years.year = indexed_roll_calls.year
-
-    left join votes
-        on indexed_roll_calls.rcid = votes.rcid
-        and country_years.ccode = votes.ccode
 
 ),
 
 packed as (
 
     select
-        year,
-        ccode,
-        string_agg(case when vote = 'yes' then '1' else '0' end, '' order by position_in_year)::varbit
-            as yes_bits,
-        string_agg(case when vote = 'abstain' then '1' else '0' end, '' order by position_in_year)::varbit
-            as abstain_bits,
-        string_agg(case when vote = 'no' then '1' else '0' end, '' order by position_in_year)::varbit
-            as no_bits
+        votes.year,
+        votes.ccode,
+        bit_or(roll_calls.position_bit) filter (where votes.vote = 'yes') as yes_bits,
+        bit_or(roll_calls.position_bit) filter (where votes.vote = 'abstain') as abstain_bits,
+        bit_or(roll_calls.position_bit) filter (where votes.vote = 'no') as no_bits
 
-    from grid
+    from votes
 
-    group by year, ccode
+    inner join roll_calls
+        on votes.rcid = roll_calls.rcid
+
+    where votes.vote in ('yes', 'no', 'abstain')
+
+    group by votes.year, votes.ccode
 
 ),
 
-final as (
+filled as (
 
     select
         packed.year,
         packed.ccode,
         year_masks.n_roll_calls,
-        packed.yes_bits,
-        packed.abstain_bits,
-        packed.no_bits,
-        year_masks.important_mask
+        -- bit_or() returns type bit; varbit keeps each string's own length when cast
+        coalesce(packed.yes_bits, repeat('0', year_masks.n_roll_calls)::varbit)::varbit
+            as yes_bits,
+        coalesce(packed.abstain_bits, repeat('0', year_masks.n_roll_calls)::varbit)::varbit
+            as abstain_bits,
+        coalesce(packed.no_bits, repeat('0', year_masks.n_roll_calls)::varbit)::varbit
+            as no_bits,
+        year_masks.important_mask::varbit as important_mask
 
     from packed
 
     inner join year_masks
         on packed.year = year_masks.year
+
+),
+
+final as (
+
+    -- the same votes restricted to important roll calls, once per country-year rather than
+    -- once per dyad
+    select
+        *,
+        ((yes_bits | abstain_bits | no_bits) & important_mask)::varbit as important_voted_bits,
+        (yes_bits & important_mask)::varbit as important_yes_bits,
+        (abstain_bits & important_mask)::varbit as important_abstain_bits,
+        (no_bits & important_mask)::varbit as important_no_bits
+
+    from filled
 
 )
 

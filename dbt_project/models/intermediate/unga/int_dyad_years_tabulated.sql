@@ -25,14 +25,12 @@ tabulated as (
         bit_count(a.no_bits & b.yes_bits)::integer as n_no_yes,
         bit_count(a.no_bits & b.abstain_bits)::integer as n_no_abstain,
         bit_count(a.no_bits & b.no_bits)::integer as n_no_no,
-        bit_count(
-            (a.yes_bits | a.abstain_bits | a.no_bits)
-            & (b.yes_bits | b.abstain_bits | b.no_bits)
-            & a.important_mask
-        )::integer as n_joint_important,
-        bit_count(
-            ((a.yes_bits & b.yes_bits) | (a.abstain_bits & b.abstain_bits) | (a.no_bits & b.no_bits))
-            & a.important_mask
+        bit_count(a.important_voted_bits & (b.yes_bits | b.abstain_bits | b.no_bits))::integer
+            as n_joint_important,
+        (
+            bit_count(a.important_yes_bits & b.yes_bits)
+            + bit_count(a.important_abstain_bits & b.abstain_bits)
+            + bit_count(a.important_no_bits & b.no_bits)
         )::integer as n_agree_important
 
     from packed as a
@@ -40,6 +38,9 @@ tabulated as (
     inner join packed as b
         on a.year = b.year
         and a.ccode < b.ccode
+
+    -- computed once here, not inlined into every expression downstream
+    offset 0
 
 )
 
