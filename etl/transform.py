@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,3 +58,36 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNo
         detail = f" (failed: {', '.join(failed)})" if failed else ""
         raise WarehouseError(f"dbt {' '.join(args)} failed{detail}: {result.exception or ''}")
     return timings
+
+
+def build(*, full: bool = False, sources_changed: bool = True,
+          settings: Settings | None = None) -> list[DbtNodeTiming]:
+    """``dbt build`` as a refresh needs it.
+
+    - ``full``: every model rebuilt from scratch (``--full-refresh``).
+    - no source changed since a successful build: only the models whose code or config changed
+      since then (``state:modified+``, compared with the manifest saved after that build); with
+      none changed this is a no-op of a few seconds.
+    - otherwise: a normal build, in which the incremental vote models rebuild only the years
+      whose inputs changed.
+    The manifest of each successful build is saved as the state for the next one.
+    """
+    settings = settings or get_settings()
+    dbt_dir = settings.warehouse_dir / "dbt"
+    state_dir = dbt_dir / "state"
+    if full:
+        timings = run_dbt(["build", "--full-refresh"], settings)
+    elif not sources_changed and (state_dir / "manifest.json").exists():
+        timings = run_dbt(["build", "--select", "state:modified+", "--state", str(state_dir)],
+                          settings)
+    else:
+        timings = run_dbt(["build"], settings)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(dbt_dir / "target" / "manifest.json", state_dir / "manifest.json")
+    return timings
+
+
+def forget_build_state(settings: Settings | None = None) -> None:
+    """Drop the saved manifest, so that the next refresh runs a complete ``dbt build``."""
+    settings = settings or get_settings()
+    (settings.warehouse_dir / "dbt" / "state" / "manifest.json").unlink(missing_ok=True)

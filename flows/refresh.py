@@ -38,8 +38,8 @@ def ingest_task(source: str, paths: dict[str, Path], full: bool) -> list[LoadOut
 
 
 @task(name="dbt-build")
-def dbt_build_task(full: bool) -> list[DbtNodeTiming]:
-    return transform.run_dbt(["build", *(["--full-refresh"] if full else [])])
+def dbt_build_task(full: bool, sources_changed: bool) -> list[DbtNodeTiming]:
+    return transform.build(full=full, sources_changed=sources_changed)
 
 
 @flow(name="refresh", log_prints=True)
@@ -55,13 +55,17 @@ def refresh(
     logger = get_run_logger()
     with refresh_lock(wait=wait_for_lock, timeout_s=3600), connect(autocommit=True) as conn:
         migrate_task()
+        previous = status.last_refresh(conn)
         run_id = status.start_refresh(conn, full=full)
         outcomes: list[LoadOutcome] = []
         try:
             paths = resolve_sources_task(source_dir, allow_download)
             for source in ingest.sources():
                 outcomes.extend(ingest_task(source, paths, full))
-            timings = dbt_build_task(full)
+            changed = any(o.status == "loaded" for o in outcomes)
+            # a failed or interrupted last refresh may have left models stale: build them all
+            last_ok = previous is not None and previous[3] == "completed"
+            timings = dbt_build_task(full, changed or not last_ok)
         except Exception as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc),
                                   files_loaded=sum(o.status == "loaded" for o in outcomes))

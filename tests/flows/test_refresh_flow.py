@@ -75,6 +75,7 @@ def test_second_refresh_adds_nothing_and_changes_nothing(built: Settings, source
         ledger_before = conn.execute("select count(*) from raw.load_ledger").fetchone()[0]
     result = refresh(source_dir=str(source_slice), allow_download=False)
     assert {o.status for o in result["loads"]} == {"unchanged"}
+    assert result["dbt"] == []  # nothing changed: no model rebuilt
     with connect(built) as conn:
         assert conn.execute("select count(*) from raw.load_ledger").fetchone()[0] == ledger_before
         assert conn.execute("select status from raw.refresh_runs order by run_id desc").fetchone()[0] == "completed"
@@ -109,3 +110,39 @@ def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
         failed = conn.execute(
             "select status, error from raw.refresh_runs order by run_id desc limit 1").fetchone()
     assert failed[0] == "failed" and "un_votes.csv.gz" in failed[1]
+
+
+def _row_versions(settings: Settings, table: str) -> dict[int, int]:
+    """Per year, the newest transaction id among the table's rows (changes when rewritten)."""
+    with connect(settings) as conn:
+        return dict(conn.execute(
+            f"select year, max(xmin::text::bigint) from marts.{table} group by year"
+        ).fetchall())
+
+
+def test_a_new_session_rebuilds_only_the_years_it_touches(
+    built: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    from flows.refresh import refresh
+
+    before = {t: _row_versions(built, t) for t in ("fct_vote", "fct_dyad_year_affinity")}
+    grown = make_source_slice(shared_data, tmp_path / "grown", SESSIONS | {59})
+    result = refresh(source_dir=str(grown), allow_download=False)
+    assert {o.file_name for o in result["loads"] if o.status == "loaded"} >= {
+        "unvotes_votes", "unvotes_roll_calls", "unga_voeten_votes"}
+    with connect(built) as conn:
+        new_years = {r[0] for r in conn.execute(
+            "select distinct year from marts.dim_roll_call where session = 59")}
+    assert new_years and min(new_years) >= 2004
+    for table, versions in before.items():
+        after = _row_versions(built, table)
+        untouched = {y for y in versions if y < min(new_years)}
+        assert untouched, table
+        assert {y: after[y] for y in untouched} == {y: versions[y] for y in untouched}, table
+        assert new_years <= set(after), table
+        assert all(after[y] > max(versions.values()) for y in new_years), table
+
+    # the incremental result is exactly what a full rebuild gives
+    incremental = _fingerprint(built)
+    refresh(source_dir=str(grown), allow_download=False, full=True)
+    assert _fingerprint(built) == incremental

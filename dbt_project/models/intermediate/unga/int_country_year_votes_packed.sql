@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_vote_years_fingerprinted') }}
 -- One row per country and calendar year: the country's votes that year packed into three bit
 -- strings over the year's roll calls in rcid order (bit i = roll call i), OR-ing the one-hot
 -- bits of the roll calls it voted yes / abstain / no on. Dyadic measures are then bitwise ANDs
@@ -30,6 +40,10 @@ year_masks as (
 
     from roll_calls
 
+    {% if is_incremental() %}
+    where year in {{ vote_years_to_rebuild() }}
+    {% endif %}
+
     group by year
 
 ),
@@ -48,7 +62,11 @@ packed as (
     inner join roll_calls
         on votes.rcid = roll_calls.rcid
 
-    where votes.vote in ('yes', 'no', 'abstain')
+    where
+        votes.vote in ('yes', 'no', 'abstain')
+        {% if is_incremental() %}
+        and votes.year in {{ vote_years_to_rebuild() }}
+        {% endif %}
 
     group by votes.year, votes.ccode
 

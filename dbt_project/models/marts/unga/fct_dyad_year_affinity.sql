@@ -1,4 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_vote_years_fingerprinted') }}
 -- Voting affinity of each undirected dyad-year; formulas in _unga__docs.md.
+-- The 3 x 3 table of the two countries' joint votes (yes / abstain / no) is counted with
+-- bit_count() on the packed vote strings of each country-year (int_country_year_votes_packed).
+-- Incremental by calendar year, as fct_vote.
 -- Votes are coded yes = 1, abstain = 0.5, no = 0, so a distance |d| is 0, 0.5 or 1.
 -- Every measure is one division of two exact integers (the formulas below are the documented
 -- ones multiplied through by n_joint and 2), so results are exact to the last bit.
@@ -7,9 +20,46 @@
 
 with
 
+packed as (
+
+    select * from {{ ref('int_country_year_votes_packed') }}
+
+    {% if is_incremental() %}
+    where year in {{ vote_years_to_rebuild() }}
+    {% endif %}
+
+),
+
 tables as (
 
-    select * from {{ ref('int_dyad_years_tabulated') }}
+    select
+        a.year,
+        a.ccode as ccode_a,
+        b.ccode as ccode_b,
+        bit_count(a.yes_bits & b.yes_bits)::integer as n_yes_yes,
+        bit_count(a.yes_bits & b.abstain_bits)::integer as n_yes_abstain,
+        bit_count(a.yes_bits & b.no_bits)::integer as n_yes_no,
+        bit_count(a.abstain_bits & b.yes_bits)::integer as n_abstain_yes,
+        bit_count(a.abstain_bits & b.abstain_bits)::integer as n_abstain_abstain,
+        bit_count(a.abstain_bits & b.no_bits)::integer as n_abstain_no,
+        bit_count(a.no_bits & b.yes_bits)::integer as n_no_yes,
+        bit_count(a.no_bits & b.abstain_bits)::integer as n_no_abstain,
+        bit_count(a.no_bits & b.no_bits)::integer as n_no_no,
+        bit_count(a.important_voted_bits & (b.yes_bits | b.abstain_bits | b.no_bits))::integer
+            as n_joint_important,
+        (
+            bit_count(a.important_yes_bits & b.yes_bits)
+            + bit_count(a.important_abstain_bits & b.abstain_bits)
+            + bit_count(a.important_no_bits & b.no_bits)
+        )::integer as n_agree_important
+
+    from packed as a
+
+    inner join packed as b
+        on a.year = b.year
+        and a.ccode < b.ccode
+
+    offset 0
 
 ),
 

@@ -1,3 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_vote_years_fingerprinted') }}
+-- Incremental by calendar year: a refresh rebuilds only the years whose inputs changed
+-- (macro vote_years_to_rebuild); `alliances refresh --full` rebuilds everything.
+
 with
 
 votes as (
@@ -26,6 +39,10 @@ final as (
 
     inner join roll_calls
         on votes.rcid = roll_calls.rcid
+
+    {% if is_incremental() %}
+    where extract(year from roll_calls.vote_date)::integer in {{ vote_years_to_rebuild() }}
+    {% endif %}
 
 )
 
