@@ -33,6 +33,8 @@ def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_HOME", str(settings.warehouse_dir / "prefect"))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the CLI prints errors itself, without a traceback; Prefect's API log (the UI) keeps them
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # the temporary API's first start creates its database: allow a slow machine time for it
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
