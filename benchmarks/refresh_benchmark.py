@@ -6,7 +6,8 @@ server), so the user's warehouse is not touched:
     .venv/bin/python benchmarks/refresh_benchmark.py [--keep]
 
 Figures: the full refresh (ingest of each file, dbt build, each slow model), a second refresh
-with no new files, peak memory (this process and the PostgreSQL server), and the naive self-join
+with no new files, a refresh that brings one new session (the shared data less its last session,
+then the whole), peak memory (this process and the PostgreSQL server), and the naive self-join
 of fct_vote on rcid for the exact-agreement column, timed in the same run against
 fct_dyad_year_affinity (with the largest difference between the two, which should be 0).
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -26,6 +29,9 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.utils.slices import make_source_slice  # noqa: E402
 
 NAIVE_SQL = """
     create temp table naive_agreement as
@@ -148,6 +154,24 @@ def main() -> None:
         again = refresh(allow_download=False)
         figures["refresh_no_new_files_s"] = round(time.perf_counter() - started, 1)
         figures["files_unchanged"] = sum(o.status == "unchanged" for o in again["loads"])
+
+        # one new session: the warehouse as of the shared data less its last session, then all
+        settings = get_settings()
+        with tempfile.TemporaryDirectory() as tmp, psycopg.connect(bench_url) as conn:
+            last = conn.execute("select max(session) from marts.dim_roll_call").fetchone()[0]
+            earlier = make_source_slice(settings.source_dir, Path(tmp), set(range(1, last)))
+            refresh(source_dir=str(earlier), allow_download=False)
+            started = time.perf_counter()
+            grown = refresh(allow_download=False)
+            figures["refresh_one_new_session_s"] = round(time.perf_counter() - started, 1)
+            figures["one_new_session"] = {
+                "session": last,
+                "files_loaded": sum(o.status == "loaded" for o in grown["loads"]),
+                "years_of_new_session": [r[0] for r in conn.execute(
+                    "select distinct year from marts.dim_roll_call where session = %s "
+                    "order by 1", (last,))],
+                "dbt_s": round(sum(t.seconds for t in grown["dbt"]), 1),
+            }
 
         with psycopg.connect(bench_url) as conn:
             started = time.perf_counter()

@@ -16,3 +16,13 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- pre-hook of the incremental vote models: remove the years no longer in any source (a
+    delete+insert only replaces the years it inserts). -#}
+{% macro delete_vanished_vote_years() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where year not in (select year from {{ ref('int_vote_years_fingerprinted') }})
+    {%- endif -%}
+{%- endmacro %}

@@ -4,6 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='year',
         on_schema_change='fail',
+        pre_hook="{{ delete_vanished_vote_years() }}",
     )
 }}
 
