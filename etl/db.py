@@ -115,7 +115,7 @@ class EmbeddedPostgres:
         options = (
             f"-h 127.0.0.1 -p {self.port} -k '' -c shared_buffers=256MB -c work_mem=64MB "
             "-c maintenance_work_mem=256MB -c max_wal_size=2GB -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
+            "-c synchronous_commit=off -c full_page_writes=off -c jit=off"
         )
         result = subprocess.run(
             [_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.pgdata),

@@ -13,7 +13,7 @@ from pathlib import Path
 from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.ledger import LoadOutcome, load_file
-from etl.sources import cow, unga
+from etl.sources import atop, cow, loaders, unga
 from etl.sources.base import ParseResult
 
 
@@ -36,13 +36,27 @@ FILE_SPECS: dict[str, FileSpec] = {
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
                  unga.parse_unvotes_roll_call_issues),
         FileSpec("cow_states", "cow", "cow_states", cow.parse_states),
+        FileSpec("cow_nmc", "cow", "cow_nmc", cow.parse_nmc),
+        FileSpec("cow_majors", "cow", "cow_majors", cow.parse_majors),
+        FileSpec("atop_alliances", "atop", "atop_alliances", atop.parse_atop_alliances),
+        FileSpec("atop_members", "atop", "atop_members", atop.parse_atop_members),
     )
+}
+
+
+# Sources whose files are found at run time (curated lists in git, a user's folder, a treaty
+# manifest) rather than named one by one in the catalog, or whose files fill several raw tables:
+# each has a loader of its own that keeps the ledger's rules (etl/sources/loaders.py). They load
+# after the catalog sources (the coalition lists need cow_states to resolve names).
+SOURCE_LOADERS: dict[str, Callable[..., list[LoadOutcome]]] = {
+    loaders.COALITIONS_SOURCE: loaders.ingest_coalitions,
+    loaders.TREATIES_SOURCE: loaders.ingest_treaties,
 }
 
 
 def sources() -> list[str]:
     """Source systems in load order."""
-    return list(dict.fromkeys(spec.source for spec in FILE_SPECS.values()))
+    return list(dict.fromkeys([*(spec.source for spec in FILE_SPECS.values()), *SOURCE_LOADERS]))
 
 
 def specs_for(source: str) -> list[FileSpec]:
@@ -70,4 +84,6 @@ def ingest_source(
     source: str, paths: dict[str, Path], *, full: bool = False, settings: Settings | None = None
 ) -> list[LoadOutcome]:
     """Load every file of one source system."""
+    if source in SOURCE_LOADERS:
+        return SOURCE_LOADERS[source](paths, full=full, settings=settings)
     return ingest_files(specs_for(source), paths, full=full, settings=settings)

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, SmallInteger, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -150,6 +161,259 @@ class CowState(_Landing, Base):
     stateabb: Mapped[str] = mapped_column(Text)
     ccode: Mapped[int] = mapped_column(Integer)
     statenme: Mapped[str] = mapped_column(Text)
+    styear: Mapped[int] = mapped_column(Integer)
+    stmonth: Mapped[int] = mapped_column(Integer)
+    stday: Mapped[int] = mapped_column(Integer)
+    endyear: Mapped[int] = mapped_column(Integer)
+    endmonth: Mapped[int] = mapped_column(Integer)
+    endday: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+
+class Coalition(_Landing, Base):
+    """Curated coalition list metadata (``coalitions.csv``): one row per coalition."""
+
+    __tablename__ = "coalitions"
+    __table_args__ = {
+        "comment": "Curated coalition list metadata (coalitions.csv): one row per coalition"
+    }
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    coalition: Mapped[str] = mapped_column(Text)
+    leader_ccode: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    source_citation: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+
+
+class CoalitionMember(_Landing, Base):
+    """Curated coalition lists: one row per coalition x member x role, with its source."""
+
+    __tablename__ = "coalition_members"
+    __table_args__ = {"comment": "Curated coalition lists: one row per coalition x member x role"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    coalition: Mapped[str] = mapped_column(Text)
+    member_name: Mapped[str] = mapped_column(Text, comment="Name as the list gives it")
+    ccode: Mapped[int | None] = mapped_column(Integer, comment="COW code (states)")
+    org_code: Mapped[str | None] = mapped_column(Text, comment="Organisation code (EU, NATO...)")
+    role: Mapped[str] = mapped_column(Text)
+    joined_date: Mapped[dt.date | None] = mapped_column(Date)
+    joined_precision: Mapped[str | None] = mapped_column(Text, comment="day | year")
+    left_date: Mapped[dt.date | None] = mapped_column(Date)
+    left_precision: Mapped[str | None] = mapped_column(Text, comment="day | year")
+    source_citation: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Treaty(_Landing, Base):
+    """A treaty text: its manifest row (``line_number``) and the full text."""
+
+    __tablename__ = "treaties"
+    __table_args__ = {"comment": "Treaty texts: the manifest row (line_number) and the full text"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    treaty_id: Mapped[str] = mapped_column(Text)
+    text_file: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    signed_date: Mapped[dt.date] = mapped_column(Date)
+    parties: Mapped[str] = mapped_column(Text, comment="Party names separated by '; '")
+    source_url: Mapped[str | None] = mapped_column(Text)
+    completeness: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    treaty_text: Mapped[str] = mapped_column(Text, comment="The full text as read")
+    text_sha256: Mapped[str] = mapped_column(Text)
+
+
+class TreatyArticle(_Landing, Base):
+    """One part of a treaty text (preamble, article, final clauses, annex)."""
+
+    __tablename__ = "treaty_articles"
+    __table_args__ = {
+        "comment": "Parts of each treaty text (line_number: where the part starts in the text)"
+    }
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    treaty_id: Mapped[str] = mapped_column(Text)
+    ordinal: Mapped[int] = mapped_column(Integer, comment="Place in the document")
+    article_number: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text, comment="preamble | article | final_clauses | annex")
+    heading: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    body_start_offset: Mapped[int] = mapped_column(Integer)
+    body_end_offset: Mapped[int] = mapped_column(Integer)
+
+
+class TreatyProvision(_Landing, Base):
+    """A provision found by a documented rule, with the span of text that shows it."""
+
+    __tablename__ = "treaty_provisions"
+    __table_args__ = {
+        "comment": "Rule-based provisions (line_number: where the span starts in the text)"
+    }
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    treaty_id: Mapped[str] = mapped_column(Text)
+    provision_ordinal: Mapped[int] = mapped_column(
+        Integer, comment="Order of the provision in the treaty")
+    article_number: Mapped[str] = mapped_column(Text)
+    provision_type: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int] = mapped_column(Integer, comment="Character offset in the full text")
+    span_end: Mapped[int] = mapped_column(Integer)
+    snippet: Mapped[str] = mapped_column(Text)
+    binding: Mapped[str] = mapped_column(Text, comment="all_parties | one_way")
+    obligated_party: Mapped[str | None] = mapped_column(Text)
+    beneficiary: Mapped[str | None] = mapped_column(Text)
+
+
+class TreatyAtopLink(_Landing, Base):
+    """The curated link of a treaty text to its ATOP alliance (etl/data/treaty_atop_links.csv)."""
+
+    __tablename__ = "treaty_atop_links"
+    __table_args__ = {"comment": "Curated mapping of treaty texts to ATOP alliances"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    treaty_id: Mapped[str] = mapped_column(Text)
+    atopid: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class AtopAlliance(_Landing, Base):
+    """ATOP alliance level: one row per alliance (atopid), typed columns plus the whole record."""
+
+    __tablename__ = "atop_alliances"
+    __table_args__ = {"comment": "Leeds et al., ATOP alliance-level file, as published"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    atopid: Mapped[int] = mapped_column(Integer)
+    begyr: Mapped[int] = mapped_column(Integer)
+    begmo: Mapped[int | None] = mapped_column(SmallInteger)
+    begday: Mapped[int | None] = mapped_column(SmallInteger)
+    endyr: Mapped[int | None] = mapped_column(Integer)
+    endmo: Mapped[int | None] = mapped_column(SmallInteger)
+    endday: Mapped[int | None] = mapped_column(SmallInteger)
+    ineffect: Mapped[int | None] = mapped_column(SmallInteger)
+    bilat: Mapped[int | None] = mapped_column(SmallInteger)
+    maxphase: Mapped[int | None] = mapped_column(SmallInteger)
+    wartime: Mapped[int | None] = mapped_column(SmallInteger)
+    estmode: Mapped[int | None] = mapped_column(SmallInteger)
+    pubsecr: Mapped[int | None] = mapped_column(SmallInteger)
+    secrart: Mapped[int | None] = mapped_column(SmallInteger)
+    defense: Mapped[int | None] = mapped_column(SmallInteger)
+    offense: Mapped[int | None] = mapped_column(SmallInteger)
+    neutral: Mapped[int | None] = mapped_column(SmallInteger)
+    nonagg: Mapped[int | None] = mapped_column(SmallInteger)
+    consul: Mapped[int | None] = mapped_column(SmallInteger)
+    active: Mapped[int | None] = mapped_column(SmallInteger)
+    conditio: Mapped[int | None] = mapped_column(SmallInteger)
+    defcon: Mapped[int | None] = mapped_column(SmallInteger)
+    offcon: Mapped[int | None] = mapped_column(SmallInteger)
+    neucon: Mapped[int | None] = mapped_column(SmallInteger)
+    concon: Mapped[int | None] = mapped_column(SmallInteger)
+    asymm: Mapped[int | None] = mapped_column(SmallInteger)
+    specthrt: Mapped[int | None] = mapped_column(SmallInteger)
+    milcon: Mapped[int | None] = mapped_column(SmallInteger)
+    milaid: Mapped[int | None] = mapped_column(SmallInteger)
+    intcom: Mapped[int | None] = mapped_column(SmallInteger)
+    subord: Mapped[int | None] = mapped_column(SmallInteger)
+    organ1: Mapped[int | None] = mapped_column(SmallInteger)
+    organ2: Mapped[int | None] = mapped_column(SmallInteger)
+    base: Mapped[int | None] = mapped_column(SmallInteger)
+    contrib: Mapped[int | None] = mapped_column(SmallInteger)
+    armred: Mapped[int | None] = mapped_column(SmallInteger)
+    ecaid: Mapped[int | None] = mapped_column(SmallInteger)
+    milinst: Mapped[int | None] = mapped_column(SmallInteger)
+    version: Mapped[str | None] = mapped_column(Text, comment="ATOP version, e.g. 4.01")
+    attributes: Mapped[dict] = mapped_column(
+        JSONB, comment="Every column of the source row by header name, as text"
+    )
+
+
+class AtopMember(_Landing, Base):
+    """ATOP member level: one row per member x alliance phase, with its own obligations."""
+
+    __tablename__ = "atop_members"
+    __table_args__ = {"comment": "Leeds et al., ATOP member-level file, as published"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    atopid: Mapped[int] = mapped_column(Integer)
+    member: Mapped[int] = mapped_column(Integer)
+    cowsys: Mapped[int | None] = mapped_column(SmallInteger)
+    yrent: Mapped[int] = mapped_column(Integer)
+    moent: Mapped[int | None] = mapped_column(SmallInteger)
+    dayent: Mapped[int | None] = mapped_column(SmallInteger)
+    yrexit: Mapped[int] = mapped_column(Integer)
+    moexit: Mapped[int | None] = mapped_column(SmallInteger)
+    dayexit: Mapped[int | None] = mapped_column(SmallInteger)
+    ineffect: Mapped[int | None] = mapped_column(SmallInteger)
+    bilat: Mapped[int | None] = mapped_column(SmallInteger)
+    phase: Mapped[int | None] = mapped_column(SmallInteger)
+    maxphase: Mapped[int | None] = mapped_column(SmallInteger)
+    wartime: Mapped[int | None] = mapped_column(SmallInteger)
+    estmode: Mapped[int | None] = mapped_column(SmallInteger)
+    pubsecr: Mapped[int | None] = mapped_column(SmallInteger)
+    defense: Mapped[int | None] = mapped_column(SmallInteger)
+    offense: Mapped[int | None] = mapped_column(SmallInteger)
+    neutral: Mapped[int | None] = mapped_column(SmallInteger)
+    nonagg: Mapped[int | None] = mapped_column(SmallInteger)
+    consul: Mapped[int | None] = mapped_column(SmallInteger)
+    active: Mapped[int | None] = mapped_column(SmallInteger)
+    conditio: Mapped[int | None] = mapped_column(SmallInteger)
+    defcon: Mapped[int | None] = mapped_column(SmallInteger)
+    offcon: Mapped[int | None] = mapped_column(SmallInteger)
+    neucon: Mapped[int | None] = mapped_column(SmallInteger)
+    concon: Mapped[int | None] = mapped_column(SmallInteger)
+    asymm: Mapped[int | None] = mapped_column(SmallInteger)
+    obvary: Mapped[int | None] = mapped_column(SmallInteger)
+    milaid: Mapped[int | None] = mapped_column(SmallInteger)
+    base: Mapped[int | None] = mapped_column(SmallInteger)
+    subord: Mapped[int | None] = mapped_column(SmallInteger)
+    organ1: Mapped[int | None] = mapped_column(SmallInteger)
+    version: Mapped[str | None] = mapped_column(Text, comment="ATOP version, e.g. 4.01")
+    attributes: Mapped[dict] = mapped_column(
+        JSONB, comment="Every column of the source row by header name, as text"
+    )
+
+
+class CowNmc(_Landing, Base):
+    """COW National Material Capabilities: one row per state-year (-9 and empty land as null)."""
+
+    __tablename__ = "cow_nmc"
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ccode: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    stateabb: Mapped[str | None] = mapped_column(Text)
+    milex: Mapped[float | None] = mapped_column(Double, comment="Military expenditure, thousands")
+    milper: Mapped[float | None] = mapped_column(Double, comment="Military personnel, thousands")
+    irst: Mapped[float | None] = mapped_column(Double, comment="Iron and steel, thousand tons")
+    pec: Mapped[float | None] = mapped_column(
+        Double, comment="Primary energy, thousand coal-ton eq."
+    )
+    tpop: Mapped[float | None] = mapped_column(Double, comment="Total population, thousands")
+    upop: Mapped[float | None] = mapped_column(Double, comment="Urban population, thousands")
+    cinc: Mapped[float | None] = mapped_column(
+        Double, comment="Composite Index of National Capability"
+    )
+    version: Mapped[int | None] = mapped_column(Integer)
+
+
+class CowMajor(_Landing, Base):
+    """COW major powers (majors2016): one row per period of major-power status."""
+
+    __tablename__ = "cow_majors"
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ccode: Mapped[int] = mapped_column(Integer)
+    stateabb: Mapped[str | None] = mapped_column(Text)
     styear: Mapped[int] = mapped_column(Integer)
     stmonth: Mapped[int] = mapped_column(Integer)
     stday: Mapped[int] = mapped_column(Integer)

@@ -31,7 +31,8 @@ class FileStatus:
             return False
         return (
             self.rows_read == (self.rows_loaded or 0) + (self.rows_rejected or 0)
-            and self.rows_in_raw == self.rows_loaded
+            # files that fill several raw tables (treaties, coalitions) are checked by the ledger
+            and (self.rows_in_raw is None or self.rows_in_raw == self.rows_loaded)
             and self.rejected_in_table == self.rows_rejected
         )
 
@@ -66,7 +67,25 @@ def file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
         ).fetchone()[0]  # type: ignore[index]
         statuses.append(FileStatus(spec.file_name, row[1], row[2], row[3], row[4], row[5],
                                    row[6], in_raw, rejected, row[7]))
+    statuses.extend(_loader_file_statuses(conn))
     return statuses
+
+
+def _loader_file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
+    """Files found at run time (coalition lists, treaty texts): the newest load of each."""
+    rows = conn.execute(
+        """
+        select distinct on (file_name)
+            file_name, path, sha256, status, rows_read, rows_loaded, rows_rejected, finished_at,
+            (select count(*) from raw.rejected_rows as r where r.load_id = l.load_id)
+        from raw.load_ledger as l
+        where not (file_name = any(%s))
+        order by file_name, (status = 'loaded') desc, load_id desc
+        """,
+        (list(FILE_SPECS),),
+    ).fetchall()
+    return [FileStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], None, r[8], r[7])
+            for r in rows]
 
 
 def last_refresh(conn: psycopg.Connection) -> tuple | None:

@@ -62,7 +62,7 @@ def refresh(
             paths = resolve_sources_task(source_dir, allow_download)
             for source in ingest.sources():
                 outcomes.extend(ingest_task(source, paths, full))
-            changed = any(o.status == "loaded" for o in outcomes)
+            changed = any(o.status != "unchanged" for o in outcomes)  # loaded or removed
             # a failed or interrupted last refresh may have left models stale: build them all
             last_ok = previous is not None and previous[3] == "completed"
             timings = dbt_build_task(full, changed or not last_ok)
