@@ -3,6 +3,8 @@
 -- formal obligations in both directions, the hub-and-spokes structure of its tie, the capability
 -- ratio and the partner's UN General Assembly voting affinity with the hegemon. Missing is not
 -- zero: capabilities are null outside the NMC years, affinity outside the UNGA years.
+-- Coalition columns: the partner's participation that year in coalitions the hegemon leads
+-- (dim_coalition.leader_ccode), from the curated coalition lists.
 
 {% set hegemon = var('hegemon_ccode') %}
 
@@ -53,6 +55,65 @@ partner_to_hegemon as (
     select * from dyad_years
 
     where ccode_b = {{ hegemon }}
+
+),
+
+coalitions as (
+
+    select * from {{ ref('dim_coalition') }}
+
+    where leader_ccode = {{ hegemon }}
+
+),
+
+participation as (
+
+    select * from {{ ref('fct_coalition_participation') }}
+
+    where ccode is not null
+
+),
+
+coalition_spells as (
+
+    -- a member is in a coalition from the year it joined (the coalition's start where the
+    -- list gives no date) to the year it left or the coalition ended (open: to this day)
+    select
+        participation.ccode,
+        participation.coalition,
+        participation.role,
+        coalesce(
+            extract(year from participation.joined_date), extract(year from coalitions.start_date)
+        )::integer as first_year,
+        coalesce(
+            extract(year from participation.left_date), extract(year from coalitions.end_date)
+        )::integer as last_year
+
+    from participation
+
+    inner join coalitions
+        on participation.coalition = coalitions.coalition
+
+),
+
+partner_coalitions as (
+
+    select
+        hegemon_to_partner.year,
+        hegemon_to_partner.ccode_b as partner_ccode,
+        count(distinct coalition_spells.coalition)::integer as n_hegemon_coalitions,
+        string_agg(distinct coalition_spells.coalition, ', ') as hegemon_coalitions,
+        string_agg(distinct coalition_spells.coalition || ':' || coalition_spells.role, ', ')
+            as hegemon_coalition_roles
+
+    from hegemon_to_partner
+
+    inner join coalition_spells
+        on hegemon_to_partner.ccode_b = coalition_spells.ccode
+        and hegemon_to_partner.year >= coalition_spells.first_year
+        and hegemon_to_partner.year <= coalesce(coalition_spells.last_year, 9999)
+
+    group by hegemon_to_partner.year, hegemon_to_partner.ccode_b
 
 ),
 
@@ -157,7 +218,10 @@ joined as (
         affinity.s_score as s_score_hegemon,
         affinity.cohen_kappa as cohen_kappa_hegemon,
         affinity.scott_pi as scott_pi_hegemon,
-        affinity.agree_exact_important as agree_exact_important_hegemon
+        affinity.agree_exact_important as agree_exact_important_hegemon,
+        coalesce(partner_coalitions.n_hegemon_coalitions, 0) as n_hegemon_coalitions,
+        partner_coalitions.hegemon_coalitions,
+        partner_coalitions.hegemon_coalition_roles
 
     from hegemon_to_partner
 
@@ -174,6 +238,10 @@ joined as (
 
     left join countries
         on hegemon_to_partner.ccode_b = countries.ccode
+
+    left join partner_coalitions
+        on hegemon_to_partner.year = partner_coalitions.year
+        and hegemon_to_partner.ccode_b = partner_coalitions.partner_ccode
 
     left join capabilities as hegemon_capabilities
         on hegemon_to_partner.ccode_a = hegemon_capabilities.ccode
@@ -239,7 +307,11 @@ final as (
         s_score_hegemon,
         cohen_kappa_hegemon,
         scott_pi_hegemon,
-        agree_exact_important_hegemon
+        agree_exact_important_hegemon,
+        n_hegemon_coalitions,
+        n_hegemon_coalitions > 0 as is_in_hegemon_coalition,
+        hegemon_coalitions,
+        hegemon_coalition_roles
 
     from joined
 
