@@ -137,13 +137,12 @@ def main() -> None:
         figures["ingest_s"] = {o.file_name: round(o.seconds, 1) for o in result["loads"]}
         figures["ingest_total_s"] = round(sum(o.seconds for o in result["loads"]), 1)
         timings = result["dbt"]
-        figures["dbt_models_s"] = round(sum(t.seconds for t in timings
-                                            if t.status == "success"), 1)
-        figures["dbt_tests_s"] = round(sum(t.seconds for t in timings
-                                           if t.status == "pass"), 1)
+        figures["dbt_models_s"] = round(sum(t.seconds for t in timings if t.status == "success"), 1)
+        figures["dbt_tests_s"] = round(sum(t.seconds for t in timings if t.status == "pass"), 1)
         figures["slowest_models_s"] = {
             t.name: round(t.seconds, 1)
-            for t in sorted(timings, key=lambda t: -t.seconds) if t.status == "success"
+            for t in sorted(timings, key=lambda t: -t.seconds)
+            if t.status == "success"
         }
         figures["slowest_models_s"] = dict(list(figures["slowest_models_s"].items())[:8])
         affinity_s = next(t.seconds for t in timings if t.name == "fct_dyad_year_affinity")
@@ -167,9 +166,14 @@ def main() -> None:
             figures["one_new_session"] = {
                 "session": last,
                 "files_loaded": sum(o.status == "loaded" for o in grown["loads"]),
-                "years_of_new_session": [r[0] for r in conn.execute(
-                    "select distinct year from marts.dim_roll_call where session = %s "
-                    "order by 1", (last,))],
+                "years_of_new_session": [
+                    r[0]
+                    for r in conn.execute(
+                        "select distinct year from marts.dim_roll_call where session = %s "
+                        "order by 1",
+                        (last,),
+                    )
+                ],
                 "dbt_s": round(sum(t.seconds for t in grown["dbt"]), 1),
             }
 
@@ -178,18 +182,23 @@ def main() -> None:
             conn.execute(NAIVE_SQL)
             naive_s = time.perf_counter() - started
             pairs, max_diff, n_joint_diff = conn.execute(COMPARE_SQL).fetchone()
-            rows = {t: conn.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                    for (t,) in conn.execute(
-                        "select table_name from information_schema.tables "
-                        "where table_schema = 'marts' order by 1").fetchall()}
+            rows = {
+                t: conn.execute(f"select count(*) from marts.{t}").fetchone()[0]
+                for (t,) in conn.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = 'marts' order by 1"
+                ).fetchall()
+            }
         figures["fct_dyad_year_affinity_s"] = round(affinity_s, 2)
         figures["naive_self_join_exact_agreement_s"] = round(naive_s, 2)
         figures["int_country_year_votes_packed_s"] = round(packing_s, 2)
         figures["speedup_vs_naive_model"] = round(naive_s / affinity_s, 1)
         figures["speedup_vs_naive_chain"] = round(naive_s / (affinity_s + packing_s), 1)
-        figures["naive_vs_mart"] = {"dyad_years_compared": pairs,
-                                    "max_abs_diff_agree_exact": float(max_diff or 0),
-                                    "n_joint_mismatches": n_joint_diff}
+        figures["naive_vs_mart"] = {
+            "dyad_years_compared": pairs,
+            "max_abs_diff_agree_exact": float(max_diff or 0),
+            "n_joint_mismatches": n_joint_diff,
+        }
         figures["mart_rows"] = rows
     finally:
         sampler.stop()
@@ -203,7 +212,9 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"refresh_{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(figures, indent=2))
+    (out / f"refresh_{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(
+        json.dumps(figures, indent=2)
+    )
 
 
 if __name__ == "__main__":

@@ -77,7 +77,9 @@ class EmbeddedPostgres:
             return False
         result = subprocess.run(
             [_bin("pg_ctl"), "status", "-D", str(self.pgdata)],
-            capture_output=True, text=True, **_as_system_user(),  # type: ignore[arg-type]
+            capture_output=True,
+            text=True,
+            **_as_system_user(),  # type: ignore[arg-type]
         )
         return result.returncode == 0
 
@@ -99,9 +101,20 @@ class EmbeddedPostgres:
         self.log_file.touch()
         self._chown_to_system_user(kwargs)
         subprocess.run(
-            [_bin("initdb"), "-D", str(self.pgdata), "--auth=trust", "--encoding=UTF8",
-             "--locale=C", "-U", EMBEDDED_USER],
-            check=True, capture_output=True, text=True, **kwargs,  # type: ignore[arg-type]
+            [
+                _bin("initdb"),
+                "-D",
+                str(self.pgdata),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "-U",
+                EMBEDDED_USER,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            **kwargs,  # type: ignore[arg-type]
         )
 
     def start(self) -> None:
@@ -118,12 +131,27 @@ class EmbeddedPostgres:
             "-c synchronous_commit=off -c full_page_writes=off -c jit=off"
         )
         result = subprocess.run(
-            [_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.pgdata),
-             "-l", str(self.log_file), "-o", options],
-            capture_output=True, text=True, **kwargs,  # type: ignore[arg-type]
+            [
+                _bin("pg_ctl"),
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+            ],
+            capture_output=True,
+            text=True,
+            **kwargs,  # type: ignore[arg-type]
         )
         if result.returncode != 0:
-            tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            tail = (
+                self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            )
             raise WarehouseError(
                 f"could not start the embedded PostgreSQL in {self.pgdata}: "
                 f"{result.stderr.strip()}\n{tail}"
@@ -134,13 +162,18 @@ class EmbeddedPostgres:
             return False
         subprocess.run(
             [_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.pgdata)],
-            check=True, capture_output=True, text=True, **_as_system_user(),  # type: ignore[arg-type]
+            check=True,
+            capture_output=True,
+            text=True,
+            **_as_system_user(),  # type: ignore[arg-type]
         )
         return True
 
     def ensure_database(self, name: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+            exists = conn.execute(
+                "select 1 from pg_database where datname = %s", (name,)
+            ).fetchone()
             if not exists:
                 conn.execute(f'create database "{name}"')
 
@@ -185,8 +218,9 @@ REFRESH_LOCK_KEY = 0x414C4C4945  # "ALLIE"
 
 
 @contextlib.contextmanager
-def refresh_lock(settings: Settings | None = None, *, wait: bool = False,
-                 timeout_s: float = 0.0) -> Iterator[None]:
+def refresh_lock(
+    settings: Settings | None = None, *, wait: bool = False, timeout_s: float = 0.0
+) -> Iterator[None]:
     """Hold the session advisory lock that serialises refreshes for the duration of the block."""
     conn = connect(settings, autocommit=True)
     try:

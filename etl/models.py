@@ -97,7 +97,9 @@ class UngaVoetenVote(_Landing, Base):
     row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     rcid: Mapped[int] = mapped_column(Integer)
     session: Mapped[int] = mapped_column(Integer)
-    vote: Mapped[int] = mapped_column(SmallInteger, comment="1 yes 2 abstain 3 no 8 absent 9 non-member")
+    vote: Mapped[int] = mapped_column(
+        SmallInteger, comment="1 yes 2 abstain 3 no 8 absent 9 non-member"
+    )
     ccode: Mapped[int] = mapped_column(Integer)
     member: Mapped[int | None] = mapped_column(SmallInteger)
     importantvote: Mapped[int | None] = mapped_column(SmallInteger)

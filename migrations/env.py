@@ -36,7 +36,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.attributes.get("url") or sqlalchemy_url(), poolclass=pool.NullPool)
+    engine = create_engine(
+        config.attributes.get("url") or sqlalchemy_url(), poolclass=pool.NullPool
+    )
     with engine.connect() as conn:
         _run(conn)
 

@@ -81,7 +81,8 @@ class CsvRows:
         if missing:
             self._fh.close()
             raise SourceFileError(
-                path, 1,
+                path,
+                1,
                 f"header lacks column(s) {', '.join(missing)}; found {', '.join(self.header)}",
             )
         self.index = {name: i for i, name in enumerate(self.header)}
@@ -102,7 +103,8 @@ class CsvRows:
                     if not row:
                         continue
                     raise SourceFileError(
-                        self.path, self.line,
+                        self.path,
+                        self.line,
                         f"expected {width} fields, found {len(row)} (truncated or corrupt file?)",
                     )
                 yield self.line, row
@@ -124,7 +126,7 @@ def read_csv_records(
     """Yield (line number, record by header name, raw line) for each data row of a CSV file."""
     rows = CsvRows(path, required)
     for line, row in rows:
-        yield line, dict(zip(rows.header, row)), ",".join(row)
+        yield line, dict(zip(rows.header, row, strict=True)), ",".join(row)
 
 
 def parse_int(value: str) -> int | None:

@@ -52,7 +52,9 @@ def _required_int(value: str, name: str) -> int:
 
 
 def _parse_rows(
-    path: Path, required: tuple[str, ...], columns: list[str],
+    path: Path,
+    required: tuple[str, ...],
+    columns: list[str],
     convert: Callable[[dict[str, int], list[str]], tuple[Any, ...]],
 ) -> ParseResult:
     csv_rows = CsvRows(path, required)
@@ -66,8 +68,18 @@ def _parse_rows(
     return result
 
 
-VOETEN_COLUMNS = ["rcid", "session", "vote", "ccode", "member", "importantvote", "vote_date",
-                  "unres", *_FLAGS, "year"]
+VOETEN_COLUMNS = [
+    "rcid",
+    "session",
+    "vote",
+    "ccode",
+    "member",
+    "importantvote",
+    "vote_date",
+    "unres",
+    *_FLAGS,
+    "year",
+]
 
 
 def _voeten_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
@@ -97,8 +109,9 @@ def _voeten_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
 
 def parse_voeten_votes(path: Path) -> ParseResult:
     """Voeten's UNVotesPublished layout."""
-    return _parse_rows(path, ("rcid", "session", "vote", "ccode", "date"), VOETEN_COLUMNS,
-                       _voeten_row)
+    return _parse_rows(
+        path, ("rcid", "session", "vote", "ccode", "date"), VOETEN_COLUMNS, _voeten_row
+    )
 
 
 def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
@@ -114,8 +127,12 @@ def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
 
 def parse_unvotes_votes(path: Path) -> ParseResult:
     """unvotes ``un_votes``: rcid, country, country_code (ISO2), vote."""
-    return _parse_rows(path, ("rcid", "country", "country_code", "vote"),
-                       ["rcid", "country", "country_code", "vote"], _unvotes_vote_row)
+    return _parse_rows(
+        path,
+        ("rcid", "country", "country_code", "vote"),
+        ["rcid", "country", "country_code", "vote"],
+        _unvotes_vote_row,
+    )
 
 
 def _roll_call_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
@@ -138,21 +155,42 @@ def _roll_call_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
 
 def parse_unvotes_roll_calls(path: Path) -> ParseResult:
     """unvotes ``un_roll_calls``: one row per roll call."""
-    columns = ["rcid", "session", "importantvote", "vote_date", "unres", "amend", "para", "short",
-               "descr"]
-    required = ("rcid", "session", "importantvote", "date", "unres", "amend", "para", "short",
-                "descr")
+    columns = [
+        "rcid",
+        "session",
+        "importantvote",
+        "vote_date",
+        "unres",
+        "amend",
+        "para",
+        "short",
+        "descr",
+    ]
+    required = (
+        "rcid",
+        "session",
+        "importantvote",
+        "date",
+        "unres",
+        "amend",
+        "para",
+        "short",
+        "descr",
+    )
     return _parse_rows(path, required, columns, _roll_call_row)
 
 
 def _issue_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
     code = row[ix["short_name"]].strip().lower()
     if code not in ISSUE_CODES:
-        raise ValueError(f"short_name must be one of {', '.join(sorted(ISSUE_CODES))}; found {code!r}")
+        raise ValueError(
+            f"short_name must be one of {', '.join(sorted(ISSUE_CODES))}; found {code!r}"
+        )
     return (_required_int(row[ix["rcid"]], "rcid"), code, row[ix["issue"]].strip() or None)
 
 
 def parse_unvotes_roll_call_issues(path: Path) -> ParseResult:
     """unvotes ``un_roll_call_issues``: rcid, short_name, issue."""
-    return _parse_rows(path, ("rcid", "short_name", "issue"), ["rcid", "short_name", "issue"],
-                       _issue_row)
+    return _parse_rows(
+        path, ("rcid", "short_name", "issue"), ["rcid", "short_name", "issue"], _issue_row
+    )

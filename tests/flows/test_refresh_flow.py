@@ -17,8 +17,14 @@ from tests.utils.slices import make_source_slice
 pytestmark = pytest.mark.integration
 
 SESSIONS = {56, 57, 58}
-MARTS = ["dim_country", "dim_roll_call", "fct_vote", "fct_dyad_year_affinity",
-         "country_year_hegemon_affinity", "fct_vote_release_disagreement"]
+MARTS = [
+    "dim_country",
+    "dim_roll_call",
+    "fct_vote",
+    "fct_dyad_year_affinity",
+    "country_year_hegemon_affinity",
+    "fct_vote_release_disagreement",
+]
 
 
 def _fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
@@ -27,7 +33,8 @@ def _fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
     with connect(settings) as conn:
         for table in MARTS:
             out[table] = conn.execute(
-                f"select count(*), coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') "
+                "select count(*), "
+                "coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') "
                 f"from marts.{table} as t"
             ).fetchone()
     return out
@@ -53,10 +60,14 @@ def test_marts_hold_one_vote_per_roll_call_and_country(built: Settings, source_s
     with gzip.open(source_slice / "unga/voeten/UNVotesPublished.csv.gz", "rt") as fh:
         voeten = {(int(r["rcid"]), int(r["ccode"])) for r in csv.DictReader(fh)}
     with connect(built) as conn:
-        unvotes = set(conn.execute(
-            "select rcid, ccode from intermediate.int_unvotes_votes_mapped_to_ccode"
-        ).fetchall())
-        in_fct = conn.execute("select count(*), count(distinct (rcid, ccode)) from marts.fct_vote").fetchone()
+        unvotes = set(
+            conn.execute(
+                "select rcid, ccode from intermediate.int_unvotes_votes_mapped_to_ccode"
+            ).fetchall()
+        )
+        in_fct = conn.execute(
+            "select count(*), count(distinct (rcid, ccode)) from marts.fct_vote"
+        ).fetchone()
         sessions = {r[0] for r in conn.execute("select distinct session from marts.dim_roll_call")}
         usa_2003 = conn.execute("""
             select n_joint_hegemon, agree_exact_hegemon from marts.country_year_hegemon_affinity
@@ -67,7 +78,9 @@ def test_marts_hold_one_vote_per_roll_call_and_country(built: Settings, source_s
     assert usa_2003[0] > 50 and 0.3 < usa_2003[1] < 0.8  # UK-USA agreement in 2003
 
 
-def test_second_refresh_adds_nothing_and_changes_nothing(built: Settings, source_slice: Path) -> None:
+def test_second_refresh_adds_nothing_and_changes_nothing(
+    built: Settings, source_slice: Path
+) -> None:
     from flows.refresh import refresh
 
     before = _fingerprint(built)
@@ -78,7 +91,10 @@ def test_second_refresh_adds_nothing_and_changes_nothing(built: Settings, source
     assert result["dbt"] == []  # nothing changed: no model rebuilt
     with connect(built) as conn:
         assert conn.execute("select count(*) from raw.load_ledger").fetchone()[0] == ledger_before
-        assert conn.execute("select status from raw.refresh_runs order by run_id desc").fetchone()[0] == "completed"
+        assert (
+            conn.execute("select status from raw.refresh_runs order by run_id desc").fetchone()[0]
+            == "completed"
+        )
     assert _fingerprint(built) == before
 
 
@@ -108,16 +124,19 @@ def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
     assert _fingerprint(built) == before
     with connect(built) as conn:
         failed = conn.execute(
-            "select status, error from raw.refresh_runs order by run_id desc limit 1").fetchone()
+            "select status, error from raw.refresh_runs order by run_id desc limit 1"
+        ).fetchone()
     assert failed[0] == "failed" and "un_votes.csv.gz" in failed[1]
 
 
 def _row_versions(settings: Settings, table: str) -> dict[int, int]:
     """Per year, the newest transaction id among the table's rows (changes when rewritten)."""
     with connect(settings) as conn:
-        return dict(conn.execute(
-            f"select year, max(xmin::text::bigint) from marts.{table} group by year"
-        ).fetchall())
+        return dict(
+            conn.execute(
+                f"select year, max(xmin::text::bigint) from marts.{table} group by year"
+            ).fetchall()
+        )
 
 
 def test_a_new_session_rebuilds_only_the_years_it_touches(
@@ -129,10 +148,17 @@ def test_a_new_session_rebuilds_only_the_years_it_touches(
     grown = make_source_slice(shared_data, tmp_path / "grown", SESSIONS | {59})
     result = refresh(source_dir=str(grown), allow_download=False)
     assert {o.file_name for o in result["loads"] if o.status == "loaded"} >= {
-        "unvotes_votes", "unvotes_roll_calls", "unga_voeten_votes"}
+        "unvotes_votes",
+        "unvotes_roll_calls",
+        "unga_voeten_votes",
+    }
     with connect(built) as conn:
-        new_years = {r[0] for r in conn.execute(
-            "select distinct year from marts.dim_roll_call where session = 59")}
+        new_years = {
+            r[0]
+            for r in conn.execute(
+                "select distinct year from marts.dim_roll_call where session = 59"
+            )
+        }
     assert new_years and min(new_years) >= 2004
     for table, versions in before.items():
         after = _row_versions(built, table)

@@ -42,9 +42,11 @@ def test_one_vote_per_roll_call_and_country_in_the_sources(full: Settings) -> No
             ) as pairs
         """).fetchone()[0]
         got = conn.execute(
-            "select count(*), count(distinct (rcid, ccode)) from marts.fct_vote").fetchone()
+            "select count(*), count(distinct (rcid, ccode)) from marts.fct_vote"
+        ).fetchone()
         unmapped = conn.execute(
-            "select count(*) from intermediate.int_unvotes_votes_mapped_to_ccode where ccode is null"
+            "select count(*) from intermediate.int_unvotes_votes_mapped_to_ccode "
+            "where ccode is null"
         ).fetchone()[0]
     assert unmapped == 0
     assert got[0] == got[1] == expected
