@@ -285,12 +285,8 @@ final as (
         neutral_partner_to_hegemon,
         nonagg_partner_to_hegemon,
         consul_partner_to_hegemon,
-        case
-            when defense_hegemon_to_partner = 1 and defense_partner_to_hegemon = 1 then 'mutual'
-            when defense_hegemon_to_partner = 1 then 'hegemon_only'
-            when defense_partner_to_hegemon = 1 then 'partner_only'
-            else 'none'
-        end as defense_commitment,
+        {{ defense_commitment('defense_hegemon_to_partner', 'defense_partner_to_hegemon') }}
+            as defense_commitment,
         n_hegemon_partners,
         n_other_partners_allied,
         n_other_partners_allied_without_hegemon,
@@ -298,8 +294,7 @@ final as (
             as share_other_partners_allied,
         hegemon_cinc,
         partner_cinc,
-        hegemon_cinc / nullif(partner_cinc, 0) as capability_ratio,
-        partner_cinc / nullif(hegemon_cinc + partner_cinc, 0) as partner_share_of_dyad_cinc,
+        {{ capability_ratio_columns('hegemon_cinc', 'partner_cinc') }},
         is_partner_major_power,
         n_joint_hegemon,
         agree_exact_hegemon,

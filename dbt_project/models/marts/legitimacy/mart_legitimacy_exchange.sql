@@ -287,10 +287,7 @@ final as (
         consul_partner_to_hegemon,
         case
             when not is_in_atop_years then null
-            when defense_hegemon_to_partner = 1 and defense_partner_to_hegemon = 1 then 'mutual'
-            when defense_hegemon_to_partner = 1 then 'hegemon_only'
-            when defense_partner_to_hegemon = 1 then 'partner_only'
-            else 'none'
+            else {{ defense_commitment('defense_hegemon_to_partner', 'defense_partner_to_hegemon') }}
         end as defense_commitment,
         case when has_atop_alliance then
             has_asymmetric_alliance
@@ -306,8 +303,7 @@ final as (
         has_treaty_one_way_provision,
         hegemon_cinc,
         partner_cinc,
-        hegemon_cinc / nullif(partner_cinc, 0) as capability_ratio,
-        partner_cinc / nullif(hegemon_cinc + partner_cinc, 0) as partner_share_of_dyad_cinc,
+        {{ capability_ratio_columns('hegemon_cinc', 'partner_cinc') }},
         window_years,
         n_vote_years_before,
         n_joint_before,
