@@ -11,47 +11,14 @@ source as (
 
 ),
 
-date_parts as (
-
-    select
-        *,
-        nullif(endyr, 0) as end_year,
-        coalesce(nullif(begmo, 0), 1) as begin_month_filled,
-        coalesce(nullif(endmo, 0), 12) as end_month_filled
-
-    from source
-
-),
-
-month_starts as (
-
-    select
-        *,
-        make_date(begyr, begin_month_filled, 1) as begin_month_start,
-        case when end_year is not null then make_date(end_year, end_month_filled, 1) end
-            as end_month_start
-
-    from date_parts
-
-),
-
 renamed as (
 
     select
         atopid,
         begyr as begin_year,
-        end_year,
-        -- a day past the month's end (none in 4.01) is read as the month's last day
-        least(
-            begin_month_start + (coalesce(nullif(begday, 0), 1) - 1),
-            (begin_month_start + interval '1 month - 1 day')::date
-        ) as begin_date,
-        case when end_month_start is not null then
-            least(
-                end_month_start + (coalesce(nullif(endday, 0), 31) - 1),
-                (end_month_start + interval '1 month - 1 day')::date
-            )
-        end as end_date,
+        nullif(endyr, 0) as end_year,
+        {{ atop_date('begyr', 'begmo', 'begday', bound='start') }} as begin_date,
+        {{ atop_date('endyr', 'endmo', 'endday', bound='end') }} as end_date,
         ineffect = 1 as is_in_effect,
         bilat = 1 as is_bilateral,
         maxphase as max_phase,
@@ -88,7 +55,7 @@ renamed as (
         load_id,
         line_number
 
-    from month_starts
+    from source
 
 )
 

@@ -12,30 +12,6 @@ source as (
 
 ),
 
-date_parts as (
-
-    select
-        *,
-        nullif(yrexit, 0) as exit_year,
-        coalesce(nullif(moent, 0), 1) as entry_month_filled,
-        coalesce(nullif(moexit, 0), 12) as exit_month_filled
-
-    from source
-
-),
-
-month_starts as (
-
-    select
-        *,
-        make_date(yrent, entry_month_filled, 1) as entry_month_start,
-        case when exit_year is not null then make_date(exit_year, exit_month_filled, 1) end
-            as exit_month_start
-
-    from date_parts
-
-),
-
 renamed as (
 
     select
@@ -45,17 +21,9 @@ renamed as (
         phase,
         maxphase as max_phase,
         yrent as entry_year,
-        exit_year,
-        least(
-            entry_month_start + (coalesce(nullif(dayent, 0), 1) - 1),
-            (entry_month_start + interval '1 month - 1 day')::date
-        ) as entry_date,
-        case when exit_month_start is not null then
-            least(
-                exit_month_start + (coalesce(nullif(dayexit, 0), 31) - 1),
-                (exit_month_start + interval '1 month - 1 day')::date
-            )
-        end as exit_date,
+        nullif(yrexit, 0) as exit_year,
+        {{ atop_date('yrent', 'moent', 'dayent', bound='start') }} as entry_date,
+        {{ atop_date('yrexit', 'moexit', 'dayexit', bound='end') }} as exit_date,
         ineffect = 1 as is_in_effect,
         bilat = 1 as is_bilateral,
         wartime = 1 as is_wartime,
@@ -83,7 +51,7 @@ renamed as (
         load_id,
         line_number
 
-    from month_starts
+    from source
 
 )
 
