@@ -6,9 +6,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install warehouse test test-unit bench lint docs clean stop
+.PHONY: install browser warehouse test test-unit bench lint docs clean stop
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed browser
+
+# Headless Chromium for the report's browser test (Debian's package). Idempotent; a machine
+# without apt (or without root) goes on without it and that test is skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		>/dev/null 2>&1 || echo "chromium not installed: the report's browser test will be skipped"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +34,9 @@ test-unit: install
 
 bench: install  ## full refresh timings and peak memory on the shared data
 	$(BIN)/python benchmarks/refresh_benchmark.py
+
+docs: install  ## build and serve the dbt docs (every mart column, lineage graph)
+	$(BIN)/alliances docs
 
 lint: install
 	$(BIN)/ruff check etl flows tests benchmarks migrations

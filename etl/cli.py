@@ -176,6 +176,90 @@ def dbt(ctx: typer.Context) -> None:
         raise _fail(exc) from None
 
 
+@app.command()
+def schedule(
+    cron: Annotated[str | None, typer.Option(
+        help="Cron expression of the nightly refresh (default: settings, '0 3 * * *').")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        help="IANA time zone of the cron expression (default: settings, UTC).")] = None,
+    serve: Annotated[bool, typer.Option(
+        help="Serve the deployment (run its scheduled refreshes here until stopped); "
+             "--no-serve only registers it with the Prefect API.")] = True,
+) -> None:
+    """Register the nightly deployment of the refresh flow with Prefect, and serve it."""
+    _prefect_env()
+    from flows import schedule as sched
+
+    try:
+        deployment = sched.nightly_deployment(cron=cron, timezone=timezone)
+        where = os.environ.get("PREFECT_API_URL") or "the local Prefect API (PREFECT_HOME)"
+        the_schedule = deployment.schedules[0].schedule
+        label = f"{deployment.flow_name}/{deployment.name}"
+        if not serve:
+            deployment_id = sched.register(deployment)
+            console.print(f"registered deployment [bold]{label}[/] ({deployment_id}) on "
+                          f"{where}: cron '{the_schedule.cron}' {the_schedule.timezone}; its "
+                          "runs start where `alliances schedule` serves it")
+            return
+        console.print(f"serving deployment [bold]{label}[/] on {where}: cron "
+                      f"'{the_schedule.cron}' {the_schedule.timezone}; Ctrl-C stops")
+        sched.serve(deployment)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def docs(
+    serve: Annotated[bool, typer.Option(
+        help="Serve the site after generating it; --no-serve only generates it.")] = True,
+    port: Annotated[int, typer.Option(help="Port of the docs server.")] = 8080,
+    host: Annotated[str, typer.Option(help="Address the docs server listens on.")] = "127.0.0.1",
+) -> None:
+    """Generate the dbt docs (models, columns, lineage, exposures) and serve them."""
+    from etl import docs as dbt_docs
+
+    try:
+        result = dbt_docs.generate()
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    console.print(f"dbt docs: {result.n_models} models, {result.n_analyses} analyses, "
+                  f"{result.n_exposures} exposures in {result.target_dir} "
+                  f"(one-file copy: {result.static_index_html.name})")
+    if result.undocumented:
+        err_console.print(f"[yellow]warning:[/] {len(result.undocumented)} mart columns have no "
+                          f"description: {', '.join(result.undocumented)}", soft_wrap=True)
+    if serve:
+        console.print(f"serving on http://{host}:{port}/ ; Ctrl-C stops")
+        try:
+            dbt_docs.serve(port=port, host=host)
+        except WarehouseError as exc:
+            raise _fail(exc) from None
+
+
+@app.command()
+def report(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Directory of the page and charts (default: <warehouse dir>/report).",
+        file_okay=False)] = None,
+) -> None:
+    """Chart the research analyses from the marts: PNGs and one self-contained HTML page."""
+    from etl.report import build_report
+
+    out_dir = out or get_settings().warehouse_dir / "report"
+    try:
+        result = build_report(out_dir)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    table = Table(title="Analyses", title_justify="left")
+    table.add_column("analysis", no_wrap=True)
+    table.add_column("rows", justify="right")
+    table.add_column("chart", no_wrap=True)
+    for path, (name, count) in zip(result.chart_paths, result.row_counts.items(), strict=True):
+        table.add_row(name, f"{count:,}", str(path))
+    console.print(table)
+    console.print(f"[green]report written[/]: {result.html_path}")
+
+
 @db_app.command("up")
 def db_up() -> None:
     """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL."""

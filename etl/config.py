@@ -48,6 +48,25 @@ class Settings(BaseSettings):
     dbt_threads: int = Field(default=2, ge=1)
     hegemon_ccode: int = Field(default=2, description="Default hegemon (COW code; 2 = USA).")
     rival_ccode: int = Field(default=365, description="Default rival (COW code; 365 = Russia/USSR).")
+    # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
+    # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
+    analyst_role: str = Field(
+        default="analyst", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="Read-only role of analysts and BI tools (select on schema marts only).",
+    )
+    analyst_password: SecretStr | None = Field(
+        default=None, description="Password of the analyst role; unset: the role is NOLOGIN.",
+    )
+    loader_role: str = Field(
+        default="loader", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="Role that writes the raw schema (landing tables, ledger).",
+    )
+    loader_password: SecretStr | None = Field(
+        default=None, description="Password of the loader role; unset: the role is NOLOGIN.",
+    )
+    # The nightly deployment of the refresh flow (`alliances schedule`).
+    schedule_cron: str = Field(default="0 3 * * *", description="Cron of the nightly refresh.")
+    schedule_timezone: str = Field(default="UTC", description="IANA time zone of schedule_cron.")
 
     @property
     def cache_dir(self) -> Path:
