@@ -156,7 +156,11 @@ def main() -> None:
 
         # one new session: the warehouse as of the shared data less its last session, then all
         settings = get_settings()
-        with tempfile.TemporaryDirectory() as tmp, psycopg.connect(bench_url) as conn:
+        # autocommit: an open read transaction would hold a lock that the refresh's DDL waits on
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            psycopg.connect(bench_url, autocommit=True) as conn,
+        ):
             last = conn.execute("select max(session) from marts.dim_roll_call").fetchone()[0]
             earlier = make_source_slice(settings.source_dir, Path(tmp), set(range(1, last)))
             refresh(source_dir=str(earlier), allow_download=False)
