@@ -70,10 +70,12 @@ def refresh(
     sources: Annotated[Path | None, typer.Option(
         "--sources", help="Source directory laid out like ../shared/data (default: that one).",
         exists=True, file_okay=False)] = None,
-    full: Annotated[bool, typer.Option("--full", help="Reload every file and rebuild every model.")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Reload every file and rebuild every model.")] = False,
     download: Annotated[bool, typer.Option(
         help="Download files missing from the source directory into the cache.")] = True,
-    wait: Annotated[bool, typer.Option(help="Wait for a running refresh instead of exiting.")] = False,
+    wait: Annotated[bool, typer.Option(
+        help="Wait for a running refresh instead of exiting.")] = False,
 ) -> None:
     """Migrate the raw schema, ingest every source and build the dbt models."""
     _prefect_env()
@@ -91,9 +93,9 @@ def refresh(
     finally:
         progress.set_reporter(None)
     table = Table(title="Loads", title_justify="left")
-    for col in ("file", "status", "read", "loaded", "rejected", "seconds"):
-        table.add_column(col, no_wrap=col == "file",
-                         justify="right" if col in ("read", "loaded", "rejected", "seconds") else "left")
+    numeric = ("read", "loaded", "rejected", "seconds")
+    for col in ("file", "status", *numeric):
+        table.add_column(col, no_wrap=col == "file", justify="right" if col in numeric else "left")
     for o in result["loads"]:
         table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
                       f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
@@ -130,11 +132,16 @@ def status() -> None:
     for col in ("file", "status", "sha256", "read", "loaded", "rejected", "in raw", "reconciles",
                 "loaded at"):
         table.add_column(col, no_wrap=col in ("file", "reconciles"))
+    def n(value: int | None) -> str:
+        return "" if value is None else f"{value:,}"
+
     for f in files:
-        n = (lambda v: "" if v is None else f"{v:,}")
+        if f.reconciles:
+            reconciles = "[green]yes[/]"
+        else:
+            reconciles = "" if f.rows_read is None else "[red]NO[/]"
         table.add_row(f.file_name, f.status, (f.sha256 or "")[:12], n(f.rows_read),
-                      n(f.rows_loaded), n(f.rows_rejected), n(f.rows_in_raw),
-                      "[green]yes[/]" if f.reconciles else ("" if f.rows_read is None else "[red]NO[/]"),
+                      n(f.rows_loaded), n(f.rows_rejected), n(f.rows_in_raw), reconciles,
                       f.finished_at.strftime("%Y-%m-%d %H:%M:%S") if f.finished_at else "")
     console.print(table)
     marts_table = Table(title="Marts", title_justify="left")
