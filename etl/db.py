@@ -125,10 +125,14 @@ class EmbeddedPostgres:
             self.initialise()
         kwargs = _as_system_user()
         self._chown_to_system_user(kwargs)
+        # A warehouse rebuilt from its source files: speed over crash safety. wal_level=minimal
+        # (no replication or archiving of this server) lets a table created and filled in one
+        # transaction, as dbt builds every table, skip the write-ahead log.
         options = (
             f"-h 127.0.0.1 -p {self.port} -k '' -c shared_buffers=256MB -c work_mem=64MB "
             "-c maintenance_work_mem=256MB -c max_wal_size=2GB -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c jit=off"
+            "-c synchronous_commit=off -c full_page_writes=off -c jit=off "
+            "-c wal_level=minimal -c max_wal_senders=0"
         )
         result = subprocess.run(
             [
