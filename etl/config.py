@@ -6,6 +6,7 @@ Settings come from the environment (prefix ``ALLIANCES_``, plus the conventional
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,12 @@ def _default_source_dir() -> Path | None:
     """``../shared/data`` beside the project root, when it exists."""
     candidate = PROJECT_ROOT.parent / "shared" / "data"
     return candidate if candidate.is_dir() else None
+
+
+def _default_parallel_workers() -> int:
+    """One parallel worker per core left over beside the query's own process."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 2) - 1)
 
 
 class Settings(BaseSettings):
@@ -46,8 +53,15 @@ class Settings(BaseSettings):
     )
     embedded_database: str = Field(default="alliances", description="Database name when embedded.")
     dbt_threads: int = Field(default=2, ge=1)
+    parallel_workers: int = Field(
+        default_factory=_default_parallel_workers,
+        ge=0,
+        description="PostgreSQL workers for the dyad-year build (default: cores - 1; 0: none). "
+        "Set it from the server's cores when DATABASE_URL points to another machine.",
+    )
     hegemon_ccode: int = Field(default=2, description="Default hegemon (COW code; 2 = USA).")
-    rival_ccode: int = Field(default=365, description="Default rival (COW code; 365 = Russia/USSR).")
+    rival_ccode: int = Field(
+        default=365, description="Default rival (COW code; 365 = Russia/USSR).")
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(

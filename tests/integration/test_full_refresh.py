@@ -76,3 +76,36 @@ def test_agreement_with_usa_matches_voetens_file(full: Settings) -> None:
         """).fetchone()
     assert n > 6000
     assert mean_diff < 0.02
+
+
+def test_dyad_years_are_built_in_parallel_and_keep_their_contract(full: Settings) -> None:
+    """The speed of fct_dyad_year_affinity rests on a parallel plan (benchmarks/ measures it)."""
+    compiled = (full.warehouse_dir / "dbt" / "target" / "compiled" / "alliance_warehouse"
+                / "models" / "marts" / "unga" / "fct_dyad_year_affinity.sql").read_text()
+    with connect(full) as conn:
+        reloptions = conn.execute(
+            "select reloptions from pg_class "
+            "where oid = 'intermediate.int_country_year_votes_packed'::regclass"
+        ).fetchone()[0]
+        plan = "\n".join(row[0] for row in conn.execute(f"explain {compiled}"))
+        not_null = conn.execute("""
+            select column_name from information_schema.columns
+            where table_schema = 'marts' and table_name = 'fct_dyad_year_affinity'
+                and is_nullable = 'NO'
+            order by ordinal_position
+        """).fetchall()
+        counts_add_up = conn.execute("""
+            select bool_and(
+                n_agree + n_opposite + n_one_abstains = n_joint
+                and n_yes_a + n_abstain_a + n_no_a = n_joint
+                and n_yes_b + n_abstain_b + n_no_b = n_joint
+                and n_agree_important <= n_joint_important
+                and n_joint_important <= n_joint
+            )
+            from marts.fct_dyad_year_affinity
+        """).fetchone()[0]
+    assert reloptions == [f"parallel_workers={full.parallel_workers}"]
+    assert "Gather" in plan
+    assert "Subquery Scan on joint_counts" in plan  # the fence: bit counts computed once
+    assert not_null == [("year",), ("ccode_a",), ("ccode_b",)]
+    assert counts_add_up

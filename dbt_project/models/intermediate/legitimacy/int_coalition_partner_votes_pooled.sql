@@ -56,14 +56,11 @@ window_years as (
         partner_windows.partner_ccode,
         partner_windows.period,
         affinity.n_joint,
-        affinity.n_yes_yes + affinity.n_abstain_abstain + affinity.n_no_no as n_agree,
-        affinity.n_yes_no + affinity.n_no_yes as n_opposite,
-        affinity.n_yes_abstain + affinity.n_abstain_yes + affinity.n_abstain_no
-        + affinity.n_no_abstain as n_one_abstains,
+        affinity.n_agree,
+        affinity.n_opposite,
+        affinity.n_one_abstains,
         affinity.n_joint_important,
-        -- agree_exact_important is a share of n_joint_important: back to a count
-        round(affinity.agree_exact_important * affinity.n_joint_important)::integer
-            as n_agree_important,
+        affinity.n_agree_important,
         losses.n_joint_hegemon_losing,
         losses.n_agree_hegemon_losing
 

@@ -5,6 +5,7 @@
         unique_key='year',
         on_schema_change='fail',
         pre_hook="{{ delete_vanished_vote_years() }}",
+        post_hook="{{ allow_parallel_workers() }}",
     )
 }}
 
@@ -14,6 +15,9 @@
 -- bits of the roll calls it voted yes / abstain / no on. Dyadic measures are then bitwise ANDs
 -- and bit_count()s instead of a self-join of every vote on rcid.
 -- Countries enter a year when they cast at least one yes, no or abstain vote in it.
+-- The table is small (one row per country-year) but each row meets ~100 others in
+-- fct_dyad_year_affinity: allow_parallel_workers() lets PostgreSQL share that join between
+-- workers, which it would not do by itself for a table this size.
 
 with
 
@@ -97,14 +101,28 @@ filled as (
 
 final as (
 
-    -- the same votes restricted to important roll calls, once per country-year rather than
-    -- once per dyad
+    -- Every string fct_dyad_year_affinity ANDs with another country's, built once per
+    -- country-year rather than once per dyad. Concatenating three one-hot strings lets one
+    -- bit_count() add up three cells of the dyad's table: choice_bits & choice_bits counts the
+    -- roll calls with the same vote, yes_no_bits & no_yes_bits those with opposite votes.
     select
-        *,
+        year,
+        ccode,
+        n_roll_calls,
+        yes_bits,
+        abstain_bits,
+        no_bits,
+        (yes_bits | abstain_bits | no_bits)::varbit as voted_bits,
+        (yes_bits || abstain_bits || no_bits)::varbit as choice_bits,
+        (yes_bits || no_bits)::varbit as yes_no_bits,
+        (no_bits || yes_bits)::varbit as no_yes_bits,
+        important_mask,
         ((yes_bits | abstain_bits | no_bits) & important_mask)::varbit as important_voted_bits,
-        (yes_bits & important_mask)::varbit as important_yes_bits,
-        (abstain_bits & important_mask)::varbit as important_abstain_bits,
-        (no_bits & important_mask)::varbit as important_no_bits
+        (
+            (yes_bits & important_mask)
+            || (abstain_bits & important_mask)
+            || (no_bits & important_mask)
+        )::varbit as important_choice_bits
 
     from filled
 
