@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -32,6 +34,7 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
         "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or "",
         "ALLIANCES_DBT_DBNAME": url.database or "postgres",
         "ALLIANCES_DBT_THREADS": str(settings.dbt_threads),
+        "ALLIANCES_DBT_PARALLEL_WORKERS": str(settings.parallel_workers),
     }
 
 
@@ -65,21 +68,32 @@ def build(*, full: bool = False, sources_changed: bool = True,
     """``dbt build`` as a refresh needs it.
 
     - ``full``: every model rebuilt from scratch (``--full-refresh``).
-    - no source changed since a successful build: only the models whose code or config changed
-      since then (``state:modified+``, compared with the manifest saved after that build); with
-      none changed this is a no-op of a few seconds.
-    - otherwise: a normal build, in which the incremental vote models rebuild only the years
-      whose inputs changed.
+    - with the state of the last successful build of this database saved (its manifest):
+      1. when a source changed, every model whose code is as it was then and that does not
+         depend on a changed model is built as usual: the incremental vote models rebuild only
+         the years whose inputs changed (``--exclude state:modified+``). These models are
+         upstream of the changed ones or beside them, so they go first;
+      2. the models whose code, config or macros changed since then, and every model
+         downstream of them, are rebuilt from scratch (``state:modified+ --full-refresh``): the
+         rows an incremental model keeps were computed by the old code, so rebuilding only some
+         years would mix the two, and a model whose columns changed could not be updated at all.
+      With no source and no code changed, this is a no-op of a few seconds.
+    - with no saved state: a normal build.
     The manifest of each successful build is saved as the state for the next one.
     """
     settings = settings or get_settings()
     dbt_dir = settings.warehouse_dir / "dbt"
-    state_dir = dbt_dir / "state"
+    state_dir = build_state_dir(settings)
     if full:
         timings = run_dbt(["build", "--full-refresh"], settings)
-    elif not sources_changed and (state_dir / "manifest.json").exists():
-        timings = run_dbt(["build", "--select", "state:modified+", "--state", str(state_dir)],
-                          settings)
+    elif (state_dir / "manifest.json").exists():
+        state = ["--state", str(state_dir)]
+        timings = []
+        if sources_changed:
+            timings += run_dbt(["build", "--exclude", "state:modified+", *state], settings)
+        timings += run_dbt(
+            ["build", "--select", "state:modified+", "--full-refresh", *state], settings
+        )
     else:
         timings = run_dbt(["build"], settings)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +101,13 @@ def build(*, full: bool = False, sources_changed: bool = True,
     return timings
 
 
-def forget_build_state(settings: Settings | None = None) -> None:
-    """Drop the saved manifest, so that the next refresh runs a complete ``dbt build``."""
+def build_state_dir(settings: Settings | None = None) -> Path:
+    """Where the manifest of the last successful build of this database is kept.
+
+    One directory per server and database, so that a build against another database (the
+    benchmark's, a test's) is never compared with this one's.
+    """
     settings = settings or get_settings()
-    (settings.warehouse_dir / "dbt" / "state" / "manifest.json").unlink(missing_ok=True)
+    url = make_url(database_url(settings))
+    key = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{url.host}_{url.port}_{url.database}")
+    return settings.warehouse_dir / "dbt" / "state" / key

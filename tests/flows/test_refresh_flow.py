@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -96,6 +97,37 @@ def test_second_refresh_adds_nothing_and_changes_nothing(
             == "completed"
         )
     assert _fingerprint(built) == before
+
+
+def test_a_changed_model_is_rebuilt_whole_with_everything_downstream(
+    built: Settings, source_slice: Path
+) -> None:
+    """No source changed, but a model's code did (as after an upgrade): that model and every
+    model downstream are rebuilt from scratch, not just the years whose votes changed."""
+    from etl.transform import build_state_dir
+    from flows.refresh import refresh
+
+    saved = build_state_dir(built) / "manifest.json"
+    manifest = json.loads(saved.read_text())
+    node = manifest["nodes"]["model.alliance_warehouse.fct_dyad_year_affinity"]
+    node["raw_code"] += "\n-- edited"  # as if its SQL had been edited
+    saved.write_text(json.dumps(manifest))
+    before = {t: _row_versions(built, t) for t in ("fct_vote", "fct_dyad_year_affinity")}
+    fingerprint = _fingerprint(built)
+
+    result = refresh(source_dir=str(source_slice), allow_download=False)
+
+    rebuilt = {t.name for t in result["dbt"] if t.status == "success"}
+    assert {"fct_dyad_year_affinity", "country_year_hegemon_affinity"} <= rebuilt
+    assert "fct_vote" not in rebuilt
+    after = {t: _row_versions(built, t) for t in before}
+    assert after["fct_vote"] == before["fct_vote"]
+    newest_before = max(before["fct_dyad_year_affinity"].values())
+    assert set(after["fct_dyad_year_affinity"]) == set(before["fct_dyad_year_affinity"])
+    assert all(v > newest_before for v in after["fct_dyad_year_affinity"].values())
+    assert _fingerprint(built) == fingerprint  # the same code gives the same numbers
+    # and the next refresh has nothing left to do
+    assert refresh(source_dir=str(source_slice), allow_download=False)["dbt"] == []
 
 
 def test_status_reconciles_every_file(built: Settings) -> None:
