@@ -78,7 +78,8 @@ def build(*, full: bool = False, sources_changed: bool = True,
          rows an incremental model keeps were computed by the old code, so rebuilding only some
          years would mix the two, and a model whose columns changed could not be updated at all.
       With no source and no code changed, this is a no-op of a few seconds.
-    - with no saved state: a normal build.
+    - with no saved state (a first build, or tables built by an earlier version that kept
+      none): everything from scratch, as nothing says which code built the tables there.
     The manifest of each successful build is saved as the state for the next one.
     """
     settings = settings or get_settings()
@@ -95,7 +96,7 @@ def build(*, full: bool = False, sources_changed: bool = True,
             ["build", "--select", "state:modified+", "--full-refresh", *state], settings
         )
     else:
-        timings = run_dbt(["build"], settings)
+        timings = run_dbt(["build", "--full-refresh"], settings)
     state_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(dbt_dir / "target" / "manifest.json", state_dir / "manifest.json")
     return timings
