@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,16 +63,19 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNo
     return timings
 
 
-def build(*, full: bool = False, sources_changed: bool = True,
+def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
           settings: Settings | None = None) -> list[DbtNodeTiming]:
     """``dbt build`` as a refresh needs it.
 
+    ``changed_sources``: the source systems (dbt source names: unga, cow, ...) whose raw tables
+    the refresh changed; ``None`` when that is not known (a failed last refresh): all of them.
+
     - ``full``: every model rebuilt from scratch (``--full-refresh``).
     - with the state of the last successful build of this database saved (its manifest):
-      1. when a source changed, every model whose code is as it was then and that does not
-         depend on a changed model is built as usual: the incremental vote models rebuild only
-         the years whose inputs changed (``--exclude state:modified+``). These models are
-         upstream of the changed ones or beside them, so they go first;
+      1. the models downstream of a changed source whose code is as it was then, and that do
+         not depend on a changed model, are built as usual: the incremental vote models rebuild
+         only the years whose inputs changed (``source:<name>+ --exclude state:modified+``).
+         These models are upstream of the changed ones or beside them, so they go first;
       2. the models whose code, config or macros changed since then, and every model
          downstream of them, are rebuilt from scratch (``state:modified+ --full-refresh``): the
          rows an incremental model keeps were computed by the old code, so rebuilding only some
@@ -90,8 +93,12 @@ def build(*, full: bool = False, sources_changed: bool = True,
     elif (state_dir / "manifest.json").exists():
         state = ["--state", str(state_dir)]
         timings = []
-        if sources_changed:
-            timings += run_dbt(["build", "--exclude", "state:modified+", *state], settings)
+        unchanged_code = ["--exclude", "state:modified+", *state]
+        if changed_sources is None:
+            timings += run_dbt(["build", *unchanged_code], settings)
+        elif changed_sources:
+            downstream = [f"source:{name}+" for name in sorted(changed_sources)]
+            timings += run_dbt(["build", "--select", *downstream, *unchanged_code], settings)
         timings += run_dbt(
             ["build", "--select", "state:modified+", "--full-refresh", *state], settings
         )

@@ -38,8 +38,8 @@ def ingest_task(source: str, paths: dict[str, Path], full: bool) -> list[LoadOut
 
 
 @task(name="dbt-build")
-def dbt_build_task(full: bool, sources_changed: bool) -> list[DbtNodeTiming]:
-    return transform.build(full=full, sources_changed=sources_changed)
+def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list[DbtNodeTiming]:
+    return transform.build(full=full, changed_sources=changed_sources)
 
 
 @flow(name="refresh", log_prints=True)
@@ -60,12 +60,15 @@ def refresh(
         outcomes: list[LoadOutcome] = []
         try:
             paths = resolve_sources_task(source_dir, allow_download)
+            changed_sources = []
             for source in ingest.sources():
-                outcomes.extend(ingest_task(source, paths, full))
-            changed = any(o.status != "unchanged" for o in outcomes)  # loaded or removed
-            # a failed or interrupted last refresh may have left models stale: build them all
+                loads = ingest_task(source, paths, full)
+                outcomes.extend(loads)
+                if any(o.status != "unchanged" for o in loads):  # loaded or removed
+                    changed_sources.append(source)
+            # a failed or interrupted last refresh may have left any model stale: build them all
             last_ok = previous is not None and previous[3] == "completed"
-            timings = dbt_build_task(full, changed or not last_ok)
+            timings = dbt_build_task(full, changed_sources if last_ok else None)
         except Exception as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc),
                                   files_loaded=sum(o.status == "loaded" for o in outcomes))
