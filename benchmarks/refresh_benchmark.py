@@ -214,10 +214,13 @@ def main() -> None:
         figures["fct_dyad_year_affinity_s"] = round(affinity_s, 2)
         figures["naive_self_join_exact_agreement_s"] = round(naive_s, 2)
         figures["int_country_year_votes_packed_s"] = round(packing_s, 2)
-        figures["speedup_vs_naive_model"] = round(naive_s / affinity_s, 1)
-        figures["speedup_vs_naive_chain"] = round(naive_s / (affinity_s + packing_s), 1)
-        figures["speedup_vs_naive_warm"] = round(
+        # like for like: the model and the naive join each alone on a warm cache
+        figures["speedup_vs_naive_alone"] = round(
             naive_s / figures["fct_dyad_year_affinity_warm_s"], 1)
+        # the model's time inside the full build, where it shares the cores with another thread
+        figures["speedup_vs_naive_in_build"] = round(naive_s / affinity_s, 1)
+        figures["speedup_vs_naive_in_build_with_packing"] = round(
+            naive_s / (affinity_s + packing_s), 1)
         figures["naive_vs_mart"] = {
             "dyad_years_compared": pairs,
             "max_abs_diff_agree_exact": float(max_diff or 0),
