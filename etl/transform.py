@@ -88,9 +88,9 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     settings = settings or get_settings()
     dbt_dir = settings.warehouse_dir / "dbt"
     state_dir = build_state_dir(settings)
-    if full:
+    if full or not (state_dir / "manifest.json").exists():
         timings = run_dbt(["build", "--full-refresh"], settings)
-    elif (state_dir / "manifest.json").exists():
+    else:
         state = ["--state", str(state_dir)]
         timings = []
         unchanged_code = ["--exclude", "state:modified+", *state]
@@ -102,8 +102,6 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
         timings += run_dbt(
             ["build", "--select", "state:modified+", "--full-refresh", *state], settings
         )
-    else:
-        timings = run_dbt(["build", "--full-refresh"], settings)
     state_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(dbt_dir / "target" / "manifest.json", state_dir / "manifest.json")
     return timings

@@ -39,12 +39,14 @@
         {{ return(dbt.postgres__create_table_as(temporary, relation, sql)) }}
     {%- endif -%}
 
+    {%- set names = {} -%}
     {%- set not_null_columns = [] -%}
     {%- for column in model['columns'].values() -%}
+        {%- do names.update({column['name']:
+            adapter.quote(column['name']) if column['quote'] else column['name']}) -%}
         {%- for constraint in column['constraints'] -%}
             {%- if constraint['type'] == 'not_null' -%}
-                {%- do not_null_columns.append(
-                    adapter.quote(column['name']) if column['quote'] else column['name']) -%}
+                {%- do not_null_columns.append(names[column['name']]) -%}
             {%- else -%}
                 {%- do exceptions.raise_compiler_error(
                     "contract_build='create_table_as' supports not_null column constraints "
@@ -58,8 +60,7 @@
     create {% if config.get('unlogged', default=false) -%} unlogged {%- endif %} table {{ relation }} as (
         select
             {%- for column in model['columns'].values() %}
-            {{ adapter.quote(column['name']) if column['quote'] else column['name'] }}::{{ column['data_type'] }}
-            as {{ adapter.quote(column['name']) if column['quote'] else column['name'] }}
+            {{ names[column['name']] }}::{{ column['data_type'] }} as {{ names[column['name']] }}
             {{- "," if not loop.last }}
             {%- endfor %}
         from (
