@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +59,23 @@ class Settings(BaseSettings):
         description="PostgreSQL workers for the dyad-year build (default: cores - 1; 0: none). "
         "Set it from the server's cores when DATABASE_URL points to another machine.",
     )
-    hegemon_ccode: int = Field(default=2, description="Default hegemon (COW code; 2 = USA).")
-    rival_ccode: int = Field(
-        default=365, description="Default rival (COW code; 365 = Russia/USSR).")
+    # The hegemons the hegemon marts are built for, and each one's rivals (COW codes). They
+    # reach dbt as the vars `hegemon_ccodes` and `hegemon_rivals` (etl.transform.dbt_vars).
+    # Environment: ALLIANCES_HEGEMON_CCODES='[2, 365]', ALLIANCES_HEGEMON_RIVALS='{"2": [365]}'.
+    hegemon_ccodes: list[int] = Field(
+        default_factory=lambda: [2, 365, 710], min_length=1,
+        description="Hegemons of the hegemon marts (2 = USA, 365 = Russia/USSR, 710 = China).",
+    )
+    hegemon_rivals: dict[int, list[int]] = Field(
+        default_factory=lambda: {2: [365, 710], 365: [2], 710: [2]},
+        description="Rival(s) of each hegemon (COW codes); a hegemon not listed has none.",
+    )
+    hegemon_ccode: int = Field(
+        default=2, description="The hegemon of the report and of single-hegemon views (2 = USA).")
+    legitimacy_window_years: int = Field(
+        default=3, ge=1, le=10,
+        description="Years before and after a coalition's launch pooled in the legitimacy marts.",
+    )
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(
@@ -81,6 +95,14 @@ class Settings(BaseSettings):
     # The nightly deployment of the refresh flow (`alliances schedule`).
     schedule_cron: str = Field(default="0 3 * * *", description="Cron of the nightly refresh.")
     schedule_timezone: str = Field(default="UTC", description="IANA time zone of schedule_cron.")
+
+    @model_validator(mode="after")
+    def _hegemons_consistent(self) -> Settings:
+        unknown = sorted(set(self.hegemon_rivals) - set(self.hegemon_ccodes))
+        if unknown:
+            raise ValueError(f"hegemon_rivals names {unknown}, which are not in hegemon_ccodes "
+                             f"{self.hegemon_ccodes}")
+        return self
 
     @property
     def cache_dir(self) -> Path:

@@ -15,7 +15,6 @@ import datetime as dt
 import html
 import io
 import math
-import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +29,7 @@ from etl.config import Settings, get_settings
 from etl.db import database_url
 from etl.errors import WarehouseError
 from etl.sources import catalog
-from etl.transform import dbt_env
+from etl.transform import dbt_args
 
 DBT_PROJECT_NAME = "alliance_warehouse"
 STATUS_ORDER = ("treaty_ally", "other_atop_ally", "non_ally")
@@ -103,12 +102,9 @@ def compile_analyses(names: Sequence[str], settings: Settings | None = None) -> 
     from dbt.cli.main import dbtRunner
 
     settings = settings or get_settings()
-    os.environ.update(dbt_env(settings))
-    project_dir = str(settings.dbt_project_dir)
     target = settings.warehouse_dir / "dbt" / "report-target"
-    args = ["--log-level", "none", "compile", "--select", *names, "--project-dir", project_dir,
-            "--profiles-dir", project_dir, "--target-path", str(target),
-            "--log-path", str(settings.warehouse_dir / "dbt" / "logs")]
+    args = dbt_args(["--log-level", "none", "compile", "--select", *names], settings,
+                    target_path=target)
     compiled_dir = target / "compiled" / DBT_PROJECT_NAME / "analyses"
     shutil.rmtree(compiled_dir, ignore_errors=True)  # no stale SQL of a removed analysis
     result = dbtRunner().invoke(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -38,18 +39,46 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     }
 
 
+def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
+    """The dbt vars of every invocation, from the settings (each declared in dbt_project.yml).
+
+    This is the one way settings reach dbt: the refresh, ``alliances dbt``, the docs, the report
+    and the benchmark all call dbt through :func:`dbt_args`.
+    """
+    settings = settings or get_settings()
+    rivals = {str(h): list(settings.hegemon_rivals.get(h, [])) for h in settings.hegemon_ccodes}
+    primary_rivals = settings.hegemon_rivals.get(settings.hegemon_ccode) or [365]
+    return {
+        "hegemon_ccodes": list(settings.hegemon_ccodes),
+        "hegemon_rivals": rivals,
+        "hegemon_ccode": settings.hegemon_ccode,
+        "rival_ccode": primary_rivals[0],
+        "legitimacy_window_years": settings.legitimacy_window_years,
+    }
+
+
+def dbt_args(
+    args: Sequence[str], settings: Settings | None = None, *, target_path: Path | None = None
+) -> list[str]:
+    """``args`` with the project, profile, target and log paths and the vars of the settings.
+
+    Sets the profile's environment variables (:func:`dbt_env`) as a side effect.
+    """
+    settings = settings or get_settings()
+    os.environ.update(dbt_env(settings))
+    project_dir = str(settings.dbt_project_dir)
+    target = target_path or settings.warehouse_dir / "dbt" / "target"
+    log_path = str(settings.warehouse_dir / "dbt" / "logs")
+    return [*args, "--project-dir", project_dir, "--profiles-dir", project_dir,
+            "--target-path", str(target), "--log-path", log_path,
+            "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
+
+
 def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNodeTiming]:
     """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure."""
     from dbt.cli.main import dbtRunner
 
-    settings = settings or get_settings()
-    os.environ.update(dbt_env(settings))
-    project_dir = str(settings.dbt_project_dir)
-    target_path = str(settings.warehouse_dir / "dbt" / "target")
-    log_path = str(settings.warehouse_dir / "dbt" / "logs")
-    cli_args = [*args, "--project-dir", project_dir, "--profiles-dir", project_dir,
-                "--target-path", target_path, "--log-path", log_path]
-    result = dbtRunner().invoke(cli_args)
+    result = dbtRunner().invoke(dbt_args(args, settings))
     timings = []
     if result.result is not None and hasattr(result.result, "results"):
         for node in result.result.results:

@@ -6,7 +6,7 @@
 -- roll calls of the window's years before dividing, so each roll call weighs the same. Formulas
 -- in _legitimacy__docs.md (legitimacy_voting_windows).
 
-{% set window = var('legitimacy_window_years', 3) %}
+{% set window = var('legitimacy_window_years') %}
 
 with
 

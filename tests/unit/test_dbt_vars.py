@@ -1,0 +1,44 @@
+"""Settings reach dbt as vars, the one way in; dbt_project.yml declares each with its default."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from etl.config import PROJECT_ROOT, Settings
+from etl.transform import dbt_args, dbt_vars
+
+
+def _declared_vars() -> dict:
+    project = yaml.safe_load((PROJECT_ROOT / "dbt_project" / "dbt_project.yml").read_text())
+    return project["vars"]
+
+
+def test_every_var_passed_is_declared_with_the_settings_default(monkeypatch):
+    monkeypatch.delenv("ALLIANCES_HEGEMON_CCODES", raising=False)
+    passed = dbt_vars(Settings(_env_file=None))
+    declared = _declared_vars()
+    assert set(passed) == set(declared)
+    assert passed == declared
+
+
+def test_hegemon_settings_from_the_environment_reach_dbt(monkeypatch):
+    monkeypatch.setenv("ALLIANCES_HEGEMON_CCODES", "[365, 710]")
+    monkeypatch.setenv("ALLIANCES_HEGEMON_RIVALS", '{"365": [2, 710]}')
+    monkeypatch.setenv("ALLIANCES_HEGEMON_CCODE", "365")
+    settings = Settings(_env_file=None)
+    args = dbt_args(["build"], settings)
+    passed = json.loads(args[args.index("--vars") + 1])
+    assert passed["hegemon_ccodes"] == [365, 710]
+    assert passed["hegemon_rivals"] == {"365": [2, 710], "710": []}
+    assert passed["hegemon_ccode"] == 365
+    assert passed["rival_ccode"] == 2
+
+
+def test_rivals_of_an_unlisted_hegemon_are_refused(monkeypatch):
+    monkeypatch.setenv("ALLIANCES_HEGEMON_CCODES", "[2]")
+    monkeypatch.setenv("ALLIANCES_HEGEMON_RIVALS", '{"710": [2]}')
+    with pytest.raises(ValueError, match="not in hegemon_ccodes"):
+        Settings(_env_file=None)
