@@ -10,22 +10,37 @@ uses are typed into raw columns; every column of the row, known or not, is also 
 version comes from the ``version`` column (4.01 writes ``4.0100002`` in the alliance file), or
 else from the file name (``atop5_1m.csv`` -> 5.1), and is returned in ``meta["atop_version"]``.
 
-Parsers are pure: a path in, a ``ParseResult`` out. A row whose values cannot be read (a
-non-integer year, a 0/1 flag coded 7, an exit before the entry) is rejected with its line and
-reason; a file whose layout cannot be read (no ``atopid`` column, a row with the wrong number of
-fields) raises ``SourceFileError``.
+Parsers are pure: a path in, a ``ParseStream`` out (``stream_*``; ``parse_*`` collects it into a
+``ParseResult``). A row whose values cannot be read or are out of their domain (a non-integer
+year, a year outside ATOP's 1815 to this year, a 0/1 flag coded 7, a non-positive atopid or
+member code, an exit before the entry) is rejected with its line and reason; a file whose
+layout cannot be read (no ``atopid`` column, a row with the wrong number of fields) raises
+``SourceFileError``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from etl.sources.base import CsvRows, ParseResult, Rejected, parse_float, parse_int
+from etl.sources.base import (
+    CsvRows,
+    ParseResult,
+    ParseStream,
+    Rejected,
+    check_range,
+    parse_float,
+    parse_int,
+)
+
+# ATOP codes alliances signed from 1815 on; no date is after this year.
+FIRST_YEAR = 1815
+LAST_YEAR = dt.date.today().year
 
 # 0/1 indicators: any other value is a coding error and the row is rejected.
 _FLAGS = frozenset({
@@ -98,8 +113,9 @@ def _check_date(values: dict[str, int | None], year: str, month: str, day: str) 
     if d is not None and not 0 <= d <= 31:
         raise ValueError(f"{day} must be 0-31, found {d}")
     y = values.get(year)
-    if y is not None and y != 0 and not 1800 <= y <= 2100:
-        raise ValueError(f"{year} must be a year (or 0), found {y}")
+    if y is not None and y != 0 and not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValueError(f"{year} must be a year of ATOP's ({FIRST_YEAR}-{LAST_YEAR}) or 0, "
+                         f"found {y}")
 
 
 def _typed(
@@ -109,6 +125,9 @@ def _typed(
     for name in required:
         if values[name] is None:
             raise ValueError(f"{name} is missing")
+    check_range(values.get("atopid"), "atopid", 1, 10**9)
+    if "member" in values:  # COW codes, and ATOP's own codes >= 1000 for non-system states
+        check_range(values["member"], "member", 1, 10**6)
     return values
 
 
@@ -134,13 +153,21 @@ def _member_values(record: dict[str, str]) -> dict[str, int | None]:
     return values
 
 
-def _parse(path: Path, required: tuple[str, ...], int_columns: Sequence[str],
-           convert: Any) -> ParseResult:
+def _stream(path: Path, required: tuple[str, ...], int_columns: Sequence[str],
+            convert: Any) -> ParseStream:
+    path = Path(path)
+    meta: dict[str, Any] = {}
+    return ParseStream(path, ["line_number", *int_columns, "version", "attributes"],
+                       _items(path, required, int_columns, convert, meta), meta=meta)
+
+
+def _items(path: Path, required: tuple[str, ...], int_columns: Sequence[str], convert: Any,
+           meta: dict[str, Any]) -> Iterator[tuple[Any, ...] | Rejected]:
+    """The rows of an ATOP file; ``meta`` (version, extra columns) is filled at its end."""
     csv_rows = CsvRows(path, required)
     header = csv_rows.header
     has_version = "version" in csv_rows.index
     file_version = version_from_file_name(Path(path))
-    result = ParseResult(columns=["line_number", *int_columns, "version", "attributes"])
     versions: Counter[str] = Counter()
     for line, row in csv_rows:
         record = dict(zip(header, row, strict=True))
@@ -151,31 +178,40 @@ def _parse(path: Path, required: tuple[str, ...], int_columns: Sequence[str],
             reason = str(exc)
             if reason.startswith("expected a number"):
                 reason = f"version: {reason}"
-            result.rejects.append(Rejected(line, reason, ",".join(row)))
+            yield Rejected(line, reason, ",".join(row))
             continue
         version = row_version or file_version
         if version:
             versions[version] += 1
         attributes = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        result.rows.append((line, *(values[c] for c in int_columns), version, attributes))
+        yield (line, *(values[c] for c in int_columns), version, attributes)
     if versions:
-        result.meta["atop_version"] = versions.most_common(1)[0][0]
-        result.meta["version_source"] = "column" if has_version else "file name"
+        meta["atop_version"] = versions.most_common(1)[0][0]
+        meta["version_source"] = "column" if has_version else "file name"
         if len(versions) > 1:
-            result.meta["atop_versions"] = dict(versions)
+            meta["atop_versions"] = dict(versions)
     else:
-        result.meta["atop_version"] = None
-        result.meta["version_source"] = "unknown"
+        meta["atop_version"] = None
+        meta["version_source"] = "unknown"
     known = set(int_columns) | {"version"}
-    result.meta["extra_columns"] = [name for name in header if name not in known]
-    return result
+    meta["extra_columns"] = [name for name in header if name not in known]
+
+
+def stream_atop_alliances(path: Path) -> ParseStream:
+    """ATOP alliance-level file (``atop4_01a.csv``, ``atop5_1a.csv``): one row per alliance."""
+    return _stream(path, _ALLIANCE_REQUIRED, ALLIANCE_INT_COLUMNS, _alliance_values)
+
+
+def stream_atop_members(path: Path) -> ParseStream:
+    """ATOP member-level file (``atop4_01m.csv``, ``atop5_1m.csv``): one row per member x phase."""
+    return _stream(path, _MEMBER_REQUIRED, MEMBER_INT_COLUMNS, _member_values)
 
 
 def parse_atop_alliances(path: Path) -> ParseResult:
-    """ATOP alliance-level file (``atop4_01a.csv``, ``atop5_1a.csv``): one row per alliance."""
-    return _parse(path, _ALLIANCE_REQUIRED, ALLIANCE_INT_COLUMNS, _alliance_values)
+    """``stream_atop_alliances``, collected."""
+    return stream_atop_alliances(path).collect()
 
 
 def parse_atop_members(path: Path) -> ParseResult:
-    """ATOP member-level file (``atop4_01m.csv``, ``atop5_1m.csv``): one row per member x phase."""
-    return _parse(path, _MEMBER_REQUIRED, MEMBER_INT_COLUMNS, _member_values)
+    """``stream_atop_members``, collected."""
+    return stream_atop_members(path).collect()

@@ -1,8 +1,18 @@
 """Types and helpers shared by every source parser.
 
-A parser is pure: bytes (or a path) in, a ``ParseResult`` out. Rows that cannot be parsed become
-``Rejected`` entries with their line number and reason; a file that cannot be read as its
-publisher's layout at all raises ``SourceFileError``.
+A parser is pure: a path in, rows and rejects out. Rows that cannot be parsed become ``Rejected``
+entries with their line number and reason; a file that cannot be read as its publisher's layout
+at all raises ``SourceFileError``.
+
+Two shapes of the same contract:
+
+- ``ParseStream``: the rows produced as the file is read (a generator), for COPY in a stream, so
+  the loader's memory does not grow with the file. Rejects and counts are collected on the way;
+  only the first ``keep_rejects`` rejects are kept (every one is counted). The catalog files'
+  parsers (``stream_*``) return one.
+- ``ParseResult``: every row in a list, for small files whose parse needs the whole file (coalition
+  lists, treaties) and for tests. ``ParseStream.collect()`` turns a stream into one, and
+  ``as_stream()`` a result into a stream, so the loader takes either.
 """
 
 from __future__ import annotations
@@ -10,8 +20,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +55,94 @@ class ParseResult:
     @property
     def rows_read(self) -> int:
         return len(self.rows) + len(self.rejects)
+
+
+# Rejects kept (with line, reason and raw text) per file; beyond this they are only counted. The
+# loader refuses a file with more rejects than its absolute cap anyway, and keeps at least that
+# many, so every reject of a file that loads is in ``raw.rejected_rows``.
+KEEP_REJECTS = 1_000
+
+
+class ParseStream:
+    """The rows of one file, produced while it is read; rejects and counts collected on the way.
+
+    ``items`` yields row tuples (in ``columns`` order, ``line_number`` first) and ``Rejected``
+    entries, in file order; it is consumed once. Iterating the stream yields the rows only. After
+    the iteration ``rows_loaded``, ``rows_rejected``, ``rejects`` (the first ``keep_rejects``),
+    ``last_line`` and ``meta`` (which the parser may fill at the end of the file) are final.
+    """
+
+    def __init__(self, path: Path, columns: Sequence[str],
+                 items: Iterable[tuple[Any, ...] | Rejected],
+                 meta: dict[str, Any] | None = None, keep_rejects: int = KEEP_REJECTS) -> None:
+        self.path = Path(path)
+        self.columns = list(columns)
+        self.meta: dict[str, Any] = meta if meta is not None else {}
+        self.keep_rejects = keep_rejects
+        self.rejects: list[Rejected] = []
+        self.rows_loaded = 0
+        self.rows_rejected = 0
+        self.last_line = 1
+        self._items = items
+        self._consumed = False
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_loaded + self.rows_rejected
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if self._consumed:
+            raise RuntimeError(f"{self.path}: a parse stream is read once")
+        self._consumed = True
+        for item in self._items:
+            if isinstance(item, Rejected):
+                self.rows_rejected += 1
+                self.last_line = item.line
+                if len(self.rejects) < self.keep_rejects:
+                    self.rejects.append(item)
+                continue
+            self.rows_loaded += 1
+            self.last_line = item[0]
+            yield item
+
+    def collect(self) -> ParseResult:
+        """Every row in a list (for tests and small files); every reject kept."""
+        self.keep_rejects = max(self.keep_rejects, 2**62)
+        rows = list(self)
+        return ParseResult(columns=self.columns, rows=rows, rejects=self.rejects, meta=self.meta)
+
+
+def as_stream(parsed: ParseResult | ParseStream, path: Path) -> ParseStream:
+    """A stream over a parse result (a stream is returned as it is)."""
+    if isinstance(parsed, ParseStream):
+        return parsed
+    items: list[tuple[Any, ...] | Rejected] = [*parsed.rows, *parsed.rejects]
+    items.sort(key=lambda item: item.line if isinstance(item, Rejected) else item[0])
+    return ParseStream(path, parsed.columns, items, meta=parsed.meta,
+                       keep_rejects=max(KEEP_REJECTS, len(parsed.rejects)))
+
+
+def stream_records(
+    path: Path, columns: Sequence[str], required: Sequence[str],
+    convert: Callable[[dict[str, int], list[str]], tuple[Any, ...]],
+) -> ParseStream:
+    """The common parser: each CSV row through ``convert`` (header index, fields) -> values.
+
+    A ``ValueError`` or ``TypeError`` from ``convert`` rejects the row with its message as the
+    reason; the file is opened when the stream is first read.
+    """
+    path = Path(path)
+
+    def items() -> Iterator[tuple[Any, ...] | Rejected]:
+        csv_rows = CsvRows(path, required)
+        index = csv_rows.index
+        for line, row in csv_rows:
+            try:
+                yield (line, *convert(index, row))
+            except (ValueError, TypeError) as exc:
+                yield Rejected(line, str(exc), ",".join(row))
+
+    return ParseStream(path, ["line_number", *columns], items())
 
 
 def open_text(path: Path) -> io.TextIOBase:
@@ -153,6 +252,16 @@ def parse_float(value: str) -> float | None:
     if text in MISSING:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ValueError(f"expected a number, found {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, found {value!r}")
+    return number
+
+
+def check_range(value: int | None, name: str, low: int, high: int) -> int | None:
+    """``value`` when missing or within [low, high]; else a ``ValueError`` naming the column."""
+    if value is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, found {value}")
+    return value

@@ -5,24 +5,28 @@
 - The ``unvotes`` R package release: ``un_votes`` (rcid, country, ISO2 country_code, vote as
   yes/no/abstain), ``un_roll_calls`` and ``un_roll_call_issues``.
 
-Parsers are pure: a path in, a ``ParseResult`` out, with each unparsable row rejected with its
-line and reason.
+Parsers are pure: a path in, a ``ParseStream`` out (``stream_*``; ``parse_*`` collects it into a
+``ParseResult``), with each unparsable or out-of-domain row rejected with its line and reason:
+a non-positive rcid or session, a ccode outside COW's 1-999, an unknown vote code, a date outside
+the UNGA's years (1946 to this year).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from etl.sources.base import CsvRows, ParseResult, Rejected, parse_int
+from etl.sources.base import ParseResult, ParseStream, check_range, parse_int, stream_records
 
 VOETEN_VOTE_CODES = frozenset({1, 2, 3, 8, 9})
 UNVOTES_VOTES = frozenset({"yes", "no", "abstain"})
 ISSUE_CODES = frozenset({"me", "nu", "di", "hr", "co", "ec"})
 _FLAGS = ("me", "nu", "di", "hr", "co", "ec")
+# The General Assembly's first session met in 1946; no vote is dated after this year.
+FIRST_YEAR = 1946
+LAST_YEAR = dt.date.today().year
 
 
 @lru_cache(maxsize=65536)
@@ -33,6 +37,16 @@ def parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(text)
     month, day, year = text.split("/")
     return dt.date(int(year), int(month), int(day))
+
+
+def _vote_date(text: str) -> dt.date:
+    try:
+        date = parse_date(text)
+    except ValueError:
+        raise ValueError(f"date is not a date: {text!r}") from None
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"date {text!r} is outside the UNGA's years ({FIRST_YEAR}-{LAST_YEAR})")
+    return date
 
 
 def _flag(value: str, name: str) -> int | None:
@@ -51,21 +65,11 @@ def _required_int(value: str, name: str) -> int:
     return number
 
 
-def _parse_rows(
-    path: Path,
-    required: tuple[str, ...],
-    columns: list[str],
-    convert: Callable[[dict[str, int], list[str]], tuple[Any, ...]],
-) -> ParseResult:
-    csv_rows = CsvRows(path, required)
-    result = ParseResult(columns=["line_number", *columns])
-    index = csv_rows.index
-    for line, row in csv_rows:
-        try:
-            result.rows.append((line, *convert(index, row)))
-        except (ValueError, TypeError) as exc:
-            result.rejects.append(Rejected(line, str(exc), ",".join(row)))
-    return result
+def _positive(value: str, name: str) -> int:
+    number = _required_int(value, name)
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive integer, found {value!r}")
+    return number
 
 
 VOETEN_COLUMNS = [
@@ -89,29 +93,34 @@ def _voeten_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
     # A missing date is kept as missing (rcid 4592 has none in Voeten's file); the roll-call
     # date then comes from the other release in dbt.
     raw_date = row[ix["date"]].strip()
-    try:
-        vote_date = parse_date(raw_date) if raw_date else None
-    except ValueError:
-        raise ValueError(f"date is not a date: {raw_date!r}") from None
+    vote_date = _vote_date(raw_date) if raw_date else None
+    ccode = _required_int(row[ix["ccode"]], "ccode")
+    check_range(ccode, "ccode", 1, 999)
     return (
-        _required_int(row[ix["rcid"]], "rcid"),
-        _required_int(row[ix["session"]], "session"),
+        _positive(row[ix["rcid"]], "rcid"),
+        _positive(row[ix["session"]], "session"),
         vote,
-        _required_int(row[ix["ccode"]], "ccode"),
+        ccode,
         _flag(row[ix["member"]], "member") if "member" in ix else None,
         _flag(row[ix["importantvote"]], "importantvote") if "importantvote" in ix else None,
         vote_date,
         (row[ix["unres"]].strip() or None) if "unres" in ix else None,
         *(_flag(row[ix[f]], f) if f in ix else None for f in _FLAGS),
-        parse_int(row[ix["year"]]) if "year" in ix else None,
+        check_range(parse_int(row[ix["year"]]), "year", FIRST_YEAR, LAST_YEAR)
+        if "year" in ix else None,
+    )
+
+
+def stream_voeten_votes(path: Path) -> ParseStream:
+    """Voeten's UNVotesPublished layout, as a stream."""
+    return stream_records(
+        path, VOETEN_COLUMNS, ("rcid", "session", "vote", "ccode", "date"), _voeten_row
     )
 
 
 def parse_voeten_votes(path: Path) -> ParseResult:
     """Voeten's UNVotesPublished layout."""
-    return _parse_rows(
-        path, ("rcid", "session", "vote", "ccode", "date"), VOETEN_COLUMNS, _voeten_row
-    )
+    return stream_voeten_votes(path).collect()
 
 
 def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
@@ -122,27 +131,31 @@ def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
     if not country:
         raise ValueError("country is missing")
     code = row[ix["country_code"]].strip()  # "NA" is Namibia, never missing
-    return (_required_int(row[ix["rcid"]], "rcid"), country, code or None, vote)
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+    return (_positive(row[ix["rcid"]], "rcid"), country, code or None, vote)
 
 
-def parse_unvotes_votes(path: Path) -> ParseResult:
-    """unvotes ``un_votes``: rcid, country, country_code (ISO2), vote."""
-    return _parse_rows(
+def stream_unvotes_votes(path: Path) -> ParseStream:
+    """unvotes ``un_votes``: rcid, country, country_code (ISO2), vote; as a stream."""
+    return stream_records(
         path,
-        ("rcid", "country", "country_code", "vote"),
         ["rcid", "country", "country_code", "vote"],
+        ("rcid", "country", "country_code", "vote"),
         _unvotes_vote_row,
     )
 
 
+def parse_unvotes_votes(path: Path) -> ParseResult:
+    """unvotes ``un_votes``: rcid, country, country_code (ISO2), vote."""
+    return stream_unvotes_votes(path).collect()
+
+
 def _roll_call_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
-    try:
-        vote_date = parse_date(row[ix["date"]])
-    except ValueError:
-        raise ValueError(f"date is not a date: {row[ix['date']]!r}") from None
+    vote_date = _vote_date(row[ix["date"]])
     return (
-        _required_int(row[ix["rcid"]], "rcid"),
-        _required_int(row[ix["session"]], "session"),
+        _positive(row[ix["rcid"]], "rcid"),
+        _positive(row[ix["session"]], "session"),
         _flag(row[ix["importantvote"]], "importantvote"),
         vote_date,
         row[ix["unres"]].strip() or None,
@@ -155,6 +168,11 @@ def _roll_call_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
 
 def parse_unvotes_roll_calls(path: Path) -> ParseResult:
     """unvotes ``un_roll_calls``: one row per roll call."""
+    return stream_unvotes_roll_calls(path).collect()
+
+
+def stream_unvotes_roll_calls(path: Path) -> ParseStream:
+    """unvotes ``un_roll_calls``: one row per roll call; as a stream."""
     columns = [
         "rcid",
         "session",
@@ -177,7 +195,7 @@ def parse_unvotes_roll_calls(path: Path) -> ParseResult:
         "short",
         "descr",
     )
-    return _parse_rows(path, required, columns, _roll_call_row)
+    return stream_records(path, columns, required, _roll_call_row)
 
 
 def _issue_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
@@ -186,11 +204,16 @@ def _issue_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
         raise ValueError(
             f"short_name must be one of {', '.join(sorted(ISSUE_CODES))}; found {code!r}"
         )
-    return (_required_int(row[ix["rcid"]], "rcid"), code, row[ix["issue"]].strip() or None)
+    return (_positive(row[ix["rcid"]], "rcid"), code, row[ix["issue"]].strip() or None)
+
+
+def stream_unvotes_roll_call_issues(path: Path) -> ParseStream:
+    """unvotes ``un_roll_call_issues``: rcid, short_name, issue; as a stream."""
+    return stream_records(
+        path, ["rcid", "short_name", "issue"], ("rcid", "short_name", "issue"), _issue_row
+    )
 
 
 def parse_unvotes_roll_call_issues(path: Path) -> ParseResult:
     """unvotes ``un_roll_call_issues``: rcid, short_name, issue."""
-    return _parse_rows(
-        path, ("rcid", "short_name", "issue"), ["rcid", "short_name", "issue"], _issue_row
-    )
+    return stream_unvotes_roll_call_issues(path).collect()

@@ -100,13 +100,13 @@ def test_malformed_major_rows_are_rejected(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "majors.csv", """
         ccode,styear,stmonth,stday,endyear,endmonth,endday,version
         2,1898,8,13,2016,12,31,2016
-        220,1816,1,1,1815,6,22,2016
+        220,1817,1,1,1816,6,22,2016
         255,1816,1,,1918,11,11,2016
     """)
     result = parse_majors(path)
     assert len(result.rows) == 1
     assert [r.line for r in result.rejects] == [3, 4]
-    assert "ends (1815-6-22) before it starts (1816-1-1)" in result.rejects[0].reason
+    assert "ends (1816-6-22) before it starts (1817-1-1)" in result.rejects[0].reason
     assert result.rejects[1].reason == "stday is missing"
 
 
