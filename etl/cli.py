@@ -76,6 +76,10 @@ def refresh(
         help="Download files missing from the source directory into the cache.")] = True,
     wait: Annotated[bool, typer.Option(
         help="Wait for a running refresh instead of exiting.")] = False,
+    accept_shrink: Annotated[list[str] | None, typer.Option(
+        "--accept-shrink", metavar="FILE",
+        help="Let this file load with fewer rows than its previous load (catalog name, e.g. "
+             "cow_nmc, file name or path); repeatable.")] = None,
 ) -> None:
     """Migrate the raw schema, ingest every source and build the dbt models."""
     _prefect_env()
@@ -87,7 +91,8 @@ def refresh(
     try:
         with bar:
             result = refresh_flow(source_dir=str(sources) if sources else None, full=full,
-                                  allow_download=download, wait_for_lock=wait)
+                                  allow_download=download, wait_for_lock=wait,
+                                  accept_shrink=accept_shrink or None)
     except WarehouseError as exc:
         raise _fail(exc) from None
     finally:
@@ -129,8 +134,8 @@ def status() -> None:
         raise _fail(WarehouseError(f"the warehouse has not been built yet ({exc}); "
                                    "run `alliances refresh`")) from None
     table = Table(title="Source files", title_justify="left")
-    for col in ("file", "status", "sha256", "read", "loaded", "rejected", "in raw", "reconciles",
-                "loaded at"):
+    for col in ("file", "status", "sha256", "verified", "read", "loaded", "rejected", "in raw",
+                "reconciles", "loaded at"):
         table.add_column(col, no_wrap=col in ("file", "reconciles"))
     def n(value: int | None) -> str:
         return "" if value is None else f"{value:,}"
@@ -140,10 +145,17 @@ def status() -> None:
             reconciles = "[green]yes[/]"
         else:
             reconciles = "" if f.rows_read is None else "[red]NO[/]"
-        table.add_row(f.file_name, f.status, (f.sha256 or "")[:12], n(f.rows_read),
+        verified = {"verified": "[green]yes[/]", "unverified": "[yellow]unverified[/]"}.get(
+            f.verification or "", "")
+        file_status = f"{f.status} [red](newer file refused)[/]" if f.refused else f.status
+        table.add_row(f.file_name, file_status, (f.sha256 or "")[:12], verified, n(f.rows_read),
                       n(f.rows_loaded), n(f.rows_rejected), n(f.rows_in_raw), reconciles,
                       f.finished_at.strftime("%Y-%m-%d %H:%M:%S") if f.finished_at else "")
     console.print(table)
+    for f in files:
+        if f.refused:
+            console.print(f"[red]refused[/] {f.file_name}: {f.refused}", highlight=False,
+                          soft_wrap=True)
     marts_table = Table(title="Marts", title_justify="left")
     marts_table.add_column("table", no_wrap=True)
     marts_table.add_column("rows", justify="right")

@@ -76,6 +76,19 @@ class Settings(BaseSettings):
         default=3, ge=1, le=10,
         description="Years before and after a coalition's launch pooled in the legitimacy marts.",
     )
+    # What a source file may do before the loader refuses it (etl.ledger.Guards).
+    max_reject_share: float = Field(
+        default=0.01, ge=0, le=1,
+        description="Share of a file's rows that may be rejected (small files too: 1 of 14 is 7%).",
+    )
+    max_rejected_rows: int = Field(
+        default=1000, ge=0, description="Rejected rows a file may have at most, whatever its size.",
+    )
+    max_shrink_share: float = Field(
+        default=0.05, ge=0, le=1,
+        description="Share by which a file's rows may drop against its previous load "
+        "(more: refused unless `--accept-shrink FILE`).",
+    )
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(

@@ -1,45 +1,60 @@
 """Which raw table each catalog file lands in, and the ingest of one source system.
 
-One ``FileSpec`` per catalog file: the parser that reads it and the raw table it replaces. The
-flows call ``ingest_source`` once per source system (one Prefect task each).
+One ``FileSpec`` per catalog file: the parser that reads it, the raw table it replaces and the
+key no two of its rows may share. The flows call ``ingest_source`` once per source system (one
+Prefect task each).
+
+A new catalog file needs a ``FileSpec`` here (and a catalog entry of the same name, whose sha256
+the load is verified against). Its ``parse`` may return a ``ParseStream`` (rows as the file is
+read: memory that does not grow with the file) or, for a small file, a ``ParseResult``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.config import Settings, get_settings
 from etl.db import connect
-from etl.ledger import LoadOutcome, load_file
-from etl.sources import atop, cow, loaders, unga
-from etl.sources.base import ParseResult
+from etl.errors import WarehouseError
+from etl.ledger import Guards, LoadOutcome, load_file
+from etl.sources import atop, catalog, cow, loaders, unga
+from etl.sources.base import ParseResult, ParseStream
 
 
 @dataclass(frozen=True)
 class FileSpec:
-    """A catalog file, its parser and its raw table."""
+    """A catalog file, its parser, its raw table and its rows' key (checked at load time)."""
 
     file_name: str
     source: str
     table: str
-    parse: Callable[[Path], ParseResult]
+    parse: Callable[[Path], ParseResult | ParseStream]
+    key: tuple[str, ...] = ()
 
 
 FILE_SPECS: dict[str, FileSpec] = {
     spec.file_name: spec
     for spec in (
-        FileSpec("unga_voeten_votes", "unga", "unga_voeten_votes", unga.parse_voeten_votes),
-        FileSpec("unvotes_votes", "unga", "unvotes_votes", unga.parse_unvotes_votes),
-        FileSpec("unvotes_roll_calls", "unga", "unvotes_roll_calls", unga.parse_unvotes_roll_calls),
+        FileSpec("unga_voeten_votes", "unga", "unga_voeten_votes", unga.stream_voeten_votes,
+                 ("rcid", "ccode")),
+        FileSpec("unvotes_votes", "unga", "unvotes_votes", unga.stream_unvotes_votes,
+                 ("rcid", "country")),
+        FileSpec("unvotes_roll_calls", "unga", "unvotes_roll_calls",
+                 unga.stream_unvotes_roll_calls, ("rcid",)),
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
-                 unga.parse_unvotes_roll_call_issues),
-        FileSpec("cow_states", "cow", "cow_states", cow.parse_states),
-        FileSpec("cow_nmc", "cow", "cow_nmc", cow.parse_nmc),
-        FileSpec("cow_majors", "cow", "cow_majors", cow.parse_majors),
-        FileSpec("atop_alliances", "atop", "atop_alliances", atop.parse_atop_alliances),
-        FileSpec("atop_members", "atop", "atop_members", atop.parse_atop_members),
+                 unga.stream_unvotes_roll_call_issues, ("rcid", "short_name")),
+        FileSpec("cow_states", "cow", "cow_states", cow.stream_states,
+                 ("ccode", "styear", "stmonth", "stday")),
+        FileSpec("cow_nmc", "cow", "cow_nmc", cow.stream_nmc, ("ccode", "year")),
+        FileSpec("cow_majors", "cow", "cow_majors", cow.stream_majors,
+                 ("ccode", "styear", "stmonth", "stday")),
+        FileSpec("atop_alliances", "atop", "atop_alliances", atop.stream_atop_alliances,
+                 ("atopid",)),
+        # a member can leave and re-enter within a phase: its entry date is part of the key
+        FileSpec("atop_members", "atop", "atop_members", atop.stream_atop_members,
+                 ("atopid", "member", "phase", "yrent", "moent", "dayent")),
     )
 }
 
@@ -63,27 +78,64 @@ def specs_for(source: str) -> list[FileSpec]:
     return [spec for spec in FILE_SPECS.values() if spec.source == source]
 
 
+def catalog_sha256(file_name: str) -> str | None:
+    """The sha256 of the catalog's known release of a file, if the catalog lists it."""
+    try:
+        return catalog.get(file_name).sha256
+    except catalog.UnknownEntryError:
+        return None
+
+
+def shrink_accepted(spec: FileSpec, path: Path, accept_shrink: Collection[str]) -> bool:
+    """Whether ``--accept-shrink`` names this file: by its catalog name (``cow_nmc``), its file
+    name (``NMC-70-abridged.csv``) or its path."""
+    names = {spec.file_name, Path(path).name, str(path)}
+    return any(name in names or Path(name).resolve() == Path(path).resolve()
+               for name in accept_shrink)
+
+
+def unknown_shrink_names(accept_shrink: Collection[str], paths: dict[str, Path]) -> list[str]:
+    """The ``--accept-shrink`` names that match no catalog file (a typo lets nothing through)."""
+    return [name for name in accept_shrink
+            if not any(shrink_accepted(spec, paths[spec.file_name], [name])
+                       for spec in FILE_SPECS.values() if spec.file_name in paths)]
+
+
 def ingest_files(
     specs: Iterable[FileSpec], paths: dict[str, Path], *, full: bool = False,
-    settings: Settings | None = None,
+    settings: Settings | None = None, accept_shrink: Collection[str] = (),
 ) -> list[LoadOutcome]:
-    """Load each file into its raw table (each file atomic; skipped when unchanged)."""
+    """Load each file into its raw table (each file atomic, guarded; skipped when unchanged)."""
     settings = settings or get_settings()
+    guards = Guards.from_settings(settings)
     outcomes = []
     with connect(settings) as conn:
         for spec in specs:
+            path = paths[spec.file_name]
             outcomes.append(
-                load_file(conn, source=spec.source, file_name=spec.file_name,
-                          path=paths[spec.file_name], table=spec.table, parse=spec.parse,
-                          full=full)
+                load_file(conn, source=spec.source, file_name=spec.file_name, path=path,
+                          table=spec.table, parse=spec.parse, full=full, guards=guards,
+                          accept_shrink=shrink_accepted(spec, path, accept_shrink),
+                          unique_key=spec.key, expected_sha256=catalog_sha256(spec.file_name))
             )
     return outcomes
 
 
 def ingest_source(
-    source: str, paths: dict[str, Path], *, full: bool = False, settings: Settings | None = None
+    source: str, paths: dict[str, Path], *, full: bool = False, settings: Settings | None = None,
+    accept_shrink: Collection[str] = (),
 ) -> list[LoadOutcome]:
-    """Load every file of one source system."""
+    """Load every file of one source system; ``accept_shrink`` names files that may shrink."""
     if source in SOURCE_LOADERS:
         return SOURCE_LOADERS[source](paths, full=full, settings=settings)
-    return ingest_files(specs_for(source), paths, full=full, settings=settings)
+    return ingest_files(specs_for(source), paths, full=full, settings=settings,
+                        accept_shrink=accept_shrink)
+
+
+def check_accept_shrink(accept_shrink: Collection[str], paths: dict[str, Path]) -> None:
+    """Raise ``WarehouseError`` when ``--accept-shrink`` names a file the refresh does not load."""
+    unknown = unknown_shrink_names(accept_shrink, paths)
+    if unknown:
+        raise WarehouseError(
+            f"--accept-shrink {', '.join(unknown)}: no such file; give a catalog name "
+            f"({', '.join(FILE_SPECS)}), a file name or a path")

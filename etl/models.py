@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Double,
@@ -51,6 +52,16 @@ class LoadLedger(Base):
     status: Mapped[str] = mapped_column(Text, comment="loaded | failed")
     error: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict | None] = mapped_column(JSONB, comment="Per-source details (e.g. version)")
+    # migration 0007
+    verification: Mapped[str | None] = mapped_column(
+        Text,
+        comment="verified | unverified (sha256 against the catalog) | null: not in the catalog",
+    )
+
+    __table_args__ = (
+        CheckConstraint("verification in ('verified', 'unverified')",
+                        name="ck_load_ledger_verification"),
+    )
 
 
 class RefreshRun(Base):

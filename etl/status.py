@@ -1,4 +1,9 @@
-"""What the warehouse holds: the current load of each file, reconciled counts, last refresh."""
+"""What the warehouse holds: the current load of each file, reconciled counts, last refresh.
+
+Each file shows whether it is the catalog's known release (``verification``) and, when its newest
+attempt failed after its current load (a shrink or reject guard refused it, a truncated file),
+that failure's message (``refused``): the raw table still holds the current load.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ class FileStatus:
     rows_in_raw: int | None
     rejected_in_table: int | None
     finished_at: dt.datetime | None
+    verification: str | None = None  # verified | unverified | None (not in the catalog)
+    refused: str | None = None  # the error of a failed attempt newer than the current load
 
     @property
     def reconciles(self) -> bool:
@@ -44,8 +51,12 @@ def file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
         row = conn.execute(
             """
             select load_id, path, sha256, status, rows_read, rows_loaded, rows_rejected,
-                finished_at
-            from raw.load_ledger
+                finished_at, verification,
+                (select f.error from raw.load_ledger as f
+                 where f.file_name = l.file_name and f.status = 'failed'
+                     and f.load_id > l.load_id and l.status = 'loaded'
+                 order by f.load_id desc limit 1)
+            from raw.load_ledger as l
             where file_name = %s
             order by (status = 'loaded') desc, load_id desc
             limit 1
@@ -66,7 +77,7 @@ def file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
             "select count(*) from raw.rejected_rows where load_id = %s", (load_id,)
         ).fetchone()[0]  # type: ignore[index]
         statuses.append(FileStatus(spec.file_name, row[1], row[2], row[3], row[4], row[5],
-                                   row[6], in_raw, rejected, row[7]))
+                                   row[6], in_raw, rejected, row[7], row[8], row[9]))
     statuses.extend(_loader_file_statuses(conn))
     return statuses
 
@@ -77,14 +88,19 @@ def _loader_file_statuses(conn: psycopg.Connection) -> list[FileStatus]:
         """
         select distinct on (file_name)
             file_name, path, sha256, status, rows_read, rows_loaded, rows_rejected, finished_at,
-            (select count(*) from raw.rejected_rows as r where r.load_id = l.load_id)
+            (select count(*) from raw.rejected_rows as r where r.load_id = l.load_id),
+            verification,
+            (select f.error from raw.load_ledger as f
+             where f.file_name = l.file_name and f.status = 'failed'
+                 and f.load_id > l.load_id and l.status = 'loaded'
+             order by f.load_id desc limit 1)
         from raw.load_ledger as l
         where not (file_name = any(%s))
         order by file_name, (status = 'loaded') desc, load_id desc
         """,
         (list(FILE_SPECS),),
     ).fetchall()
-    return [FileStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], None, r[8], r[7])
+    return [FileStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], None, r[8], r[7], r[9], r[10])
             for r in rows]
 
 

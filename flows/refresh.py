@@ -33,8 +33,9 @@ def migrate_task() -> None:
 
 
 @task(name="ingest", task_run_name="ingest-{source}")
-def ingest_task(source: str, paths: dict[str, Path], full: bool) -> list[LoadOutcome]:
-    return ingest.ingest_source(source, paths, full=full)
+def ingest_task(source: str, paths: dict[str, Path], full: bool,
+                accept_shrink: list[str] | None = None) -> list[LoadOutcome]:
+    return ingest.ingest_source(source, paths, full=full, accept_shrink=accept_shrink or ())
 
 
 @task(name="dbt-build")
@@ -45,12 +46,13 @@ def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list[DbtNod
 @flow(name="refresh", log_prints=True)
 def refresh(
     source_dir: str | None = None, full: bool = False, allow_download: bool = True,
-    wait_for_lock: bool = False,
+    wait_for_lock: bool = False, accept_shrink: list[str] | None = None,
 ) -> dict[str, list]:
     """Migrate, ingest every source system and build the dbt models, holding the refresh lock.
 
     A second refresh started meanwhile exits with a clear message (or waits, with
-    ``wait_for_lock``); two refreshes never interleave.
+    ``wait_for_lock``); two refreshes never interleave. ``accept_shrink`` names files (catalog
+    name, file name or path) that may have fewer rows than their previous load.
     """
     logger = get_run_logger()
     with refresh_lock(wait=wait_for_lock, timeout_s=3600), connect(autocommit=True) as conn:
@@ -60,9 +62,10 @@ def refresh(
         outcomes: list[LoadOutcome] = []
         try:
             paths = resolve_sources_task(source_dir, allow_download)
+            ingest.check_accept_shrink(accept_shrink or (), paths)
             changed_sources = []
             for source in ingest.sources():
-                loads = ingest_task(source, paths, full)
+                loads = ingest_task(source, paths, full, accept_shrink)
                 outcomes.extend(loads)
                 if any(o.status != "unchanged" for o in loads):  # loaded or removed
                     changed_sources.append(source)
