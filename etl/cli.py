@@ -102,7 +102,8 @@ def refresh(
     for col in ("file", "status", *numeric):
         table.add_column(col, no_wrap=col == "file", justify="right" if col in numeric else "left")
     for o in result["loads"]:
-        table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
+        shown = f"{o.status} (unverified)" if o.verification == "unverified" else o.status
+        table.add_row(o.file_name, shown, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
                       f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
     console.print(table)
     slow = sorted(result["dbt"], key=lambda t: -t.seconds)[:5]

@@ -282,3 +282,111 @@ def test_source_roots_follow_the_resolved_catalog_paths(tmp_path: Path) -> None:
     assert loaders.user_coalitions_dir(paths) is None
     (source / "coalitions").mkdir(parents=True)
     assert loaders.user_coalitions_dir(paths) == source / "coalitions"
+
+
+# ---- streams, bounded rejects and domain checks of the catalog parsers ------------------------
+
+
+def test_every_catalog_file_is_parsed_as_a_stream_with_a_key() -> None:
+    from etl.sources.base import ParseStream
+
+    for spec in ingest.FILE_SPECS.values():
+        assert spec.key, spec.file_name
+        assert ingest.catalog_sha256(spec.file_name) is not None, spec.file_name
+        stream = spec.parse(SHARED / catalog.get(spec.file_name).relpath)
+        assert isinstance(stream, ParseStream), spec.file_name
+        assert set(spec.key) <= set(stream.columns), spec.file_name
+
+
+def test_a_stream_yields_rows_as_it_reads_and_keeps_only_the_first_rejects(tmp_path: Path) -> None:
+    from etl.sources import unga
+
+    rows = "".join(f"{i},Cuba,CU,{'yes' if i % 3 else 'perhaps'}\n" for i in range(1, 31))
+    path = _write(tmp_path / "v.csv", "rcid,country,country_code,vote\n" + rows)
+    stream = unga.stream_unvotes_votes(path)
+    stream.keep_rejects = 4
+    it = iter(stream)
+    assert next(it) == (2, 1, "Cuba", "CU", "yes")
+    assert (stream.rows_loaded, stream.rows_read) == (1, 1)  # nothing read ahead
+    rest = list(it)
+    assert len(rest) == 19 and stream.rows_loaded == 20
+    assert stream.rows_rejected == 10  # every reject counted ...
+    assert [r.line for r in stream.rejects] == [4, 7, 10, 13]  # ... the first four kept
+    assert stream.last_line == 31
+    with pytest.raises(RuntimeError, match="read once"):
+        list(stream)
+
+
+def test_a_parse_result_is_streamed_in_line_order(tmp_path: Path) -> None:
+    from etl.sources.base import ParseResult, Rejected, as_stream
+
+    result = ParseResult(columns=["line_number", "x"], rows=[(2, "a"), (4, "c")],
+                         rejects=[Rejected(3, "bad", "b")])
+    stream = as_stream(result, tmp_path / "f.csv")
+    assert list(stream) == [(2, "a"), (4, "c")]
+    assert (stream.rows_read, stream.rows_rejected, stream.last_line) == (3, 1, 4)
+
+
+@pytest.mark.parametrize(("parser", "header", "row", "reason"), [
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "-5,58,1,2,2003-12-09",
+     "rcid must be a positive integer, found '-5'"),
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "0,58,1,2,2003-12-09",
+     "rcid must be a positive integer, found '0'"),
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "5,58,7,2,2003-12-09",
+     "vote must be one of 1, 2, 3, 8, 9; found '7'"),
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "5,58,1,2,1903-12-09",
+     "outside the UNGA's years (1946-"),
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "5,58,1,-2,2003-12-09",
+     "ccode must be between 1 and 999, found -2"),
+    ("unga.parse_voeten_votes", "rcid,session,vote,ccode,date", "5,58,1,2,2003-13-09",
+     "date is not a date"),
+    ("unga.parse_unvotes_votes", "rcid,country,country_code,vote", "-5,Cuba,CU,yes",
+     "rcid must be a positive integer"),
+    ("unga.parse_unvotes_votes", "rcid,country,country_code,vote", "5,Cuba,C1,yes",
+     "country_code must be a two-letter ISO code, found 'C1'"),
+    ("unga.parse_unvotes_roll_calls", "rcid,session,importantvote,date,unres,amend,para,short,"
+     "descr", "5,-1,0,2003-12-09,R/58/1,0,0,s,d", "session must be a positive integer"),
+    ("unga.parse_unvotes_roll_call_issues", "rcid,short_name,issue", "-5,hr,Human rights",
+     "rcid must be a positive integer"),
+    ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
+     "2,1900,nan,17,80,254,8659,101,0.03", "milex: expected a finite number, found 'nan'"),
+    ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
+     "2,1900,1,17,80,254,inf,101,0.03", "tpop: expected a finite number, found 'inf'"),
+    ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
+     "2,1815,1,17,80,254,1,101,0.03", "year must be a year of COW's (1816-"),
+    ("cow.parse_majors", "ccode,styear,stmonth,stday,endyear,endmonth,endday",
+     "2,1898,13,13,2016,12,31", "stmonth must be between 1 and 12, found 13"),
+    ("cow.parse_states", "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday",
+     "USA,0,United States,1816,1,1,2016,12,31", "ccode must be between 1 and 999, found 0"),
+    ("atop.parse_atop_members", "atopid,member,yrent,yrexit,defense",
+     "1320,2,1874,1883,7", "defense must be 0 or 1, found '7'"),
+    ("atop.parse_atop_members", "atopid,member,yrent,yrexit,defense",
+     "-3,2,1874,1883,1", "atopid must be between 1 and"),
+    ("atop.parse_atop_alliances", "atopid,begyr,offense", "1320,1874,nan",
+     "offense: expected an integer, found 'nan'"),
+    ("atop.parse_atop_alliances", "atopid,begyr,offense", "1320,3003,1",
+     "begyr must be a year of ATOP's (1815-"),
+])
+def test_values_outside_their_domain_are_rejected_with_line_and_reason(
+    tmp_path: Path, parser: str, header: str, row: str, reason: str
+) -> None:
+    import importlib
+
+    module, name = parser.split(".")
+    parse = getattr(importlib.import_module(f"etl.sources.{module}"), name)
+    path = _write(tmp_path / "f.csv", f"{header}\n{row}\n")
+    result = parse(path)
+    assert result.rows == []
+    assert [r.line for r in result.rejects] == [2]
+    assert reason in result.rejects[0].reason
+
+
+def test_accept_shrink_names_a_file_by_catalog_name_file_name_or_path(tmp_path: Path) -> None:
+    spec = ingest.FILE_SPECS["cow_nmc"]
+    path = tmp_path / "cow" / "NMC-70-abridged.csv"
+    assert ingest.shrink_accepted(spec, path, ["cow_nmc"])
+    assert ingest.shrink_accepted(spec, path, ["NMC-70-abridged.csv"])
+    assert ingest.shrink_accepted(spec, path, [str(path)])
+    assert not ingest.shrink_accepted(spec, path, ["cow_states", "nmc"])
+    paths = {"cow_nmc": path}
+    assert ingest.unknown_shrink_names(["cow_nmc", "cow_nmcc"], paths) == ["cow_nmcc"]
