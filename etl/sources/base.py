@@ -154,25 +154,69 @@ def open_text(path: Path) -> io.TextIOBase:
     return open(path, encoding="utf-8-sig", newline="")
 
 
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """Open a plain or gzip-compressed file (by its magic bytes) as bytes."""
+    fh = open(path, "rb")
+    if fh.read(2) == b"\x1f\x8b":
+        fh.close()
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    fh.seek(0)
+    return fh
+
+
+class _Lines:
+    """The file's physical lines decoded one by one as UTF-8, counting them, so that a byte
+    that is not UTF-8 is reported on its own line (a decoder reading blocks reports the block)."""
+
+    def __init__(self, fh: io.BufferedIOBase) -> None:
+        self._fh = fh
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._fh:
+            self.count += 1
+            if self.count == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _LineDecodeError(self.count, exc) from exc
+
+
+class _LineDecodeError(Exception):
+    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
+        super().__init__(line, error)
+        self.line = line
+        self.error = error
+
+
+_READ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
+
+
 class CsvRows:
     """The data rows of a CSV file, with its header; values stay strings (no "NA" guessing).
 
-    Iterating yields ``(line number, fields)``. Raises ``SourceFileError`` naming the file and line
-    when the header lacks a required column, a row has the wrong number of fields (a truncated or
-    corrupt file), the gzip stream is broken or the text is not UTF-8.
+    Iterating yields ``(line number, fields)``; a record that spans lines (a quoted newline) has
+    the number of its first line. Raises ``SourceFileError`` naming the file and line when the
+    header lacks a required column, a row has the wrong number of fields (a truncated or corrupt
+    file, an unbalanced quote), the gzip stream is broken or the text is not UTF-8.
     """
 
     def __init__(self, path: Path, required: Sequence[str] = ()) -> None:
         self.path = Path(path)
-        self._fh = open_text(self.path)
-        self._reader = csv.reader(self._fh)
+        self._fh = open_binary(self.path)
+        self._lines = _Lines(self._fh)
+        self._reader = csv.reader(self._lines)
         self.line = 1
         try:
             header = next(self._reader)
         except StopIteration:
             self._fh.close()
             raise SourceFileError(path, 1, "the file is empty; expected a CSV header") from None
-        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, UnicodeDecodeError) as exc:
+        except _LineDecodeError as exc:
+            self._fh.close()
+            raise SourceFileError(path, exc.line, f"not UTF-8 text: {exc.error}") from None
+        except (*_READ_ERRORS, csv.Error) as exc:
             self._fh.close()
             raise SourceFileError(path, 1, f"cannot read the file: {exc}") from exc
         self.header = [h.strip().lstrip("\ufeff") for h in header]
@@ -193,28 +237,37 @@ class CsvRows:
     def _rows(self, advance: Callable[[float], None]) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
         reader = self._reader
+        lines = self._lines
+        start = lines.count + 1  # the first line of the next record
         try:
             for row in reader:
-                self.line = reader.line_num
-                if not self.line % 100_000:
+                self.line = start
+                if not lines.count % 100_000:
                     advance(100_000)
                 if len(row) != width:
                     if not row:
+                        start = lines.count + 1
                         continue
+                    span = (f" (the record runs to line {lines.count}: an unbalanced quote?)"
+                            if lines.count > start else "")
                     raise SourceFileError(
                         self.path,
-                        self.line,
-                        f"expected {width} fields, found {len(row)} (truncated or corrupt file?)",
+                        start,
+                        f"expected {width} fields, found {len(row)}{span} "
+                        "(truncated or corrupt file?)",
                     )
-                yield self.line, row
-        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+                yield start, row
+                start = lines.count + 1
+        except _LineDecodeError as exc:
+            raise SourceFileError(self.path, exc.line, f"not UTF-8 text: {exc.error}") from None
+        except _READ_ERRORS as exc:
             raise SourceFileError(
-                self.path, self.line + 1, f"cannot read compressed data (truncated?): {exc}"
+                self.path, lines.count + 1, f"cannot read compressed data (truncated?): {exc}"
             ) from exc
-        except UnicodeDecodeError as exc:
-            raise SourceFileError(self.path, self.line + 1, f"not UTF-8 text: {exc}") from exc
         except csv.Error as exc:
-            raise SourceFileError(self.path, self.line + 1, f"malformed CSV: {exc}") from exc
+            raise SourceFileError(
+                self.path, start, f"malformed CSV: {exc} (the record starting on this line)"
+            ) from exc
         finally:
             self._fh.close()
 

@@ -7,8 +7,11 @@
 
 Parsers are pure: a path in, a ``ParseStream`` out (``stream_*``; ``parse_*`` collects it into a
 ``ParseResult``), with each unparsable or out-of-domain row rejected with its line and reason:
-a non-positive rcid or session, a ccode outside COW's 1-999, an unknown vote code, a date outside
-the UNGA's years (1946 to this year).
+a non-positive rcid or session, an unknown vote code, a date outside the UNGA's years (1946 to
+this year), an unknown country: a Voeten ccode that is not a COW state of the warehouse's
+crosswalk (``dbt_project/seeds/country_crosswalk.csv``), an unvotes country (its ISO2 code, or its
+name where the code is empty) missing from ``dbt_project/seeds/unvotes_country_map.csv``. Those
+two seeds are the tables dbt maps the votes with, so a vote that passes here has a country there.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from etl import countries
 from etl.sources.base import ParseResult, ParseStream, check_range, parse_int, stream_records
 
 VOETEN_VOTE_CODES = frozenset({1, 2, 3, 8, 9})
@@ -37,6 +41,20 @@ def parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(text)
     month, day, year = text.split("/")
     return dt.date(int(year), int(month), int(day))
+
+
+@lru_cache(maxsize=1)
+def known_ccodes() -> frozenset[int]:
+    """The COW codes of the warehouse's country crosswalk (every state system member)."""
+    return frozenset(int(r["ccode"]) for r in countries.read_seed(countries.CROSSWALK_SEED))
+
+
+@lru_cache(maxsize=1)
+def known_unvotes_countries() -> tuple[frozenset[str], frozenset[str]]:
+    """(ISO2 codes, names of countries without a code) the unvotes country map knows."""
+    rows = countries.read_seed(countries.UNVOTES_MAP_SEED)
+    return (frozenset(r["country_code"] for r in rows if r["country_code"]),
+            frozenset(r["country_name"] for r in rows if not r["country_code"]))
 
 
 def _vote_date(text: str) -> dt.date:
@@ -95,7 +113,9 @@ def _voeten_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
     raw_date = row[ix["date"]].strip()
     vote_date = _vote_date(raw_date) if raw_date else None
     ccode = _required_int(row[ix["ccode"]], "ccode")
-    check_range(ccode, "ccode", 1, 999)
+    if ccode not in known_ccodes():
+        raise ValueError(f"ccode {ccode} is not a COW state of the warehouse's country crosswalk "
+                         "(dbt_project/seeds/country_crosswalk.csv)")
     return (
         _positive(row[ix["rcid"]], "rcid"),
         _positive(row[ix["session"]], "session"),
@@ -133,6 +153,10 @@ def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
     code = row[ix["country_code"]].strip()  # "NA" is Namibia, never missing
     if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
         raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+    codes, names = known_unvotes_countries()
+    if (code and code not in codes) or (not code and country not in names):
+        raise ValueError(f"unknown country {country!r} ({code or 'no ISO2 code'}): not in the "
+                         "unvotes country map (dbt_project/seeds/unvotes_country_map.csv)")
     return (_positive(row[ix["rcid"]], "rcid"), country, code or None, vote)
 
 
