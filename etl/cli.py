@@ -148,7 +148,7 @@ def status() -> None:
             reconciles = "" if f.rows_read is None else "[red]NO[/]"
         verified = {"verified": "[green]yes[/]", "unverified": "[yellow]unverified[/]"}.get(
             f.verification or "", "")
-        file_status = f"{f.status} [red](newer file refused)[/]" if f.refused else f.status
+        file_status = f"{f.status} [red](refused)[/]" if f.refused else f.status
         table.add_row(f.file_name, file_status, (f.sha256 or "")[:12], verified, n(f.rows_read),
                       n(f.rows_loaded), n(f.rows_rejected), n(f.rows_in_raw), reconciles,
                       f.finished_at.strftime("%Y-%m-%d %H:%M:%S") if f.finished_at else "")

@@ -443,6 +443,6 @@ def test_status_shows_unverified_files_and_refusals(built: tuple[Settings, dict]
             if line.startswith("│ ") and len(line.split()) > 2}
     assert "unverified" in rows["unga_voeten_votes"]
     assert "yes" in rows["cow_states"].split("│")[4]  # the shared file: the catalog's release
-    assert "newer file refused" in rows["cow_nmc"]
+    assert "(refused)" in rows["cow_nmc"]
     assert re.search(r"refused cow_nmc: .*NMC-70-abridged\.csv, line \d+: not UTF-8 text",
                      result.output), result.output
