@@ -95,10 +95,16 @@ def shrink_accepted(spec: FileSpec, path: Path, accept_shrink: Collection[str]) 
 
 
 def unknown_shrink_names(accept_shrink: Collection[str], paths: dict[str, Path]) -> list[str]:
-    """The ``--accept-shrink`` names that match no catalog file (a typo lets nothing through)."""
+    """The ``--accept-shrink`` names that match no catalog file or coalition list (a typo would
+    let nothing through)."""
+    if not accept_shrink:
+        return []
+    lists = loaders.coalition_source_files(loaders.coalitions.COALITIONS_DIR,
+                                           loaders.user_coalitions_dir(paths))
     return [name for name in accept_shrink
             if not any(shrink_accepted(spec, paths[spec.file_name], [name])
-                       for spec in FILE_SPECS.values() if spec.file_name in paths)]
+                       for spec in FILE_SPECS.values() if spec.file_name in paths)
+            and not any(loaders.shrink_accepted(f, [name]) for f in lists)]
 
 
 def ingest_files(
@@ -127,7 +133,8 @@ def ingest_source(
 ) -> list[LoadOutcome]:
     """Load every file of one source system; ``accept_shrink`` names files that may shrink."""
     if source in SOURCE_LOADERS:
-        return SOURCE_LOADERS[source](paths, full=full, settings=settings)
+        return SOURCE_LOADERS[source](paths, full=full, settings=settings,
+                                      accept_shrink=accept_shrink)
     return ingest_files(specs_for(source), paths, full=full, settings=settings,
                         accept_shrink=accept_shrink)
 

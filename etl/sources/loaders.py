@@ -31,7 +31,10 @@ by ``etl.ingest.ingest_source``, which keeps the ledger's rules:
   ``coalitions.csv`` raises ``SourceFileError`` naming the file and line; the failure is written to
   the ledger and nothing of the source is loaded, so the refresh stops;
 * a file that has gone (a user removed a list, or a treaty from the manifest) has its rows deleted
-  and a ledger row with status ``removed``.
+  and a ledger row with status ``removed``;
+* **no silent shrink** of a coalition list: a list with fewer rows than its previous load by more
+  than ``Settings.max_shrink_share`` (a header-only file: 100%) is refused, naming the file,
+  unless ``--accept-shrink`` names it (``coalitions/sources/<name>``, the file name or its path).
 
 The user's directory is the ``coalitions/`` folder of the source directory the catalog files were
 found in (the folder laid out like ``../shared/data``). The treaty texts are the ones
@@ -57,7 +60,7 @@ from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.download import sha256_file
 from etl.errors import SourceFileError
-from etl.ledger import LoadOutcome, copy_rows
+from etl.ledger import Guards, LoadOutcome, copy_rows
 from etl.sources import catalog, coalitions, treaties
 from etl.sources.base import ParseResult, read_csv_records
 
@@ -183,19 +186,38 @@ class _Previous:
     sha256: str
     status: str
     fingerprint: str | None
+    rows_loaded: int = 0
 
 
 def _previous(conn: psycopg.Connection, file_name: str) -> _Previous | None:
     """The newest load or removal of ``file_name`` (failures leave the rows as they were)."""
     row = conn.execute(
         """
-        select load_id, sha256, status, meta ->> 'fingerprint' from raw.load_ledger
+        select load_id, sha256, status, meta ->> 'fingerprint', rows_loaded from raw.load_ledger
         where file_name = %s and status in ('loaded', 'removed')
         order by load_id desc limit 1
         """,
         (file_name,),
     ).fetchone()
-    return _Previous(int(row[0]), str(row[1]), str(row[2]), row[3]) if row else None
+    return _Previous(int(row[0]), str(row[1]), str(row[2]), row[3], int(row[4] or 0)) if row \
+        else None
+
+
+def shrink_error(path: Path, file_name: str, rows: int, previous: _Previous | None,
+                 max_share: float) -> SourceFileError | None:
+    """The refusal of a file with fewer rows than its previous load by more than ``max_share``."""
+    if previous is None or previous.status != "loaded" or previous.rows_loaded <= 0:
+        return None
+    drop = (previous.rows_loaded - rows) / previous.rows_loaded
+    if drop <= max_share:
+        return None
+    return SourceFileError(
+        path, None,
+        f"{rows:,} rows against {previous.rows_loaded:,} in its previous load (load "
+        f"{previous.load_id}): {drop:.0%} fewer, over the {max_share:.0%} a file may shrink by. "
+        f"Nothing was loaded from it; if it is meant to be smaller, run again with "
+        f"--accept-shrink {file_name}",
+    )
 
 
 def record_failure(
@@ -238,12 +260,15 @@ def load_tables(
     tables: Sequence[str],
     fingerprint: str | None = None,
     full: bool = False,
+    max_shrink_share: float | None = None,
 ) -> LoadOutcome:
     """Replace the rows of ``file_name`` in every table of ``tables``, in one transaction.
 
     ``parse`` returns a ``ParseResult`` per raw table (rows led by ``line_number``; ``load_id`` is
     prepended here). Skipped when the file's sha256 and ``fingerprint`` match its current load
     (unless ``full``); a ``SourceFileError`` from ``parse`` is written to the ledger and re-raised.
+    With ``max_shrink_share``, a file with that much fewer rows than its previous load is refused
+    the same way.
     """
     started = _now()
     digest = sha256_file(path)
@@ -254,6 +279,11 @@ def load_tables(
         return LoadOutcome(file_name, str(path), digest, "unchanged", load_id=previous.load_id)
     try:
         results = dict(parse())
+        if max_shrink_share is not None:
+            error = shrink_error(path, file_name, sum(len(r.rows) for r in results.values()),
+                                 previous, max_shrink_share)
+            if error is not None:
+                raise error
     except SourceFileError as exc:
         record_failure(conn, source=source, file_name=file_name, path=path, tables=tables,
                        error=exc, started=started)
@@ -454,15 +484,24 @@ def check_coalition_files(
             f.result, f.error = None, exc
 
 
+def shrink_accepted(f: CoalitionFile, accept_shrink: Iterable[str]) -> bool:
+    """Whether ``--accept-shrink`` names this coalition file (ledger name, file name or path)."""
+    names = {f.file_name, f.path.name, str(f.path)}
+    return any(name in names or Path(name).resolve() == f.path.resolve()
+               for name in accept_shrink)
+
+
 def ingest_coalitions(
     paths: Mapping[str, Path], *, full: bool = False, settings: Settings | None = None,
     curated_dir: Path = coalitions.COALITIONS_DIR, user_dir: Path | None = None,
+    accept_shrink: Iterable[str] = (),
 ) -> list[LoadOutcome]:
     """Load the curated coalition lists and the user's, each file whole or not at all.
 
     ``user_dir`` defaults to the ``coalitions/`` folder of the source directory (see
     ``user_coalitions_dir``). Raises ``SourceFileError`` (file and line) for the first file that
-    breaks a rule, after writing the failure to the ledger; nothing is loaded then.
+    breaks a rule, after writing the failure to the ledger; nothing is loaded then. A list that
+    shrinks (module docstring) is refused unless ``accept_shrink`` names it.
     """
     settings = settings or get_settings()
     if user_dir is None:
@@ -473,6 +512,8 @@ def ingest_coalitions(
     meta_print = fingerprint(Path(coalitions.__file__).read_bytes())
     resolver = countries.CountryResolver.from_files(states_csv)
     check_coalition_files(files, resolver)
+    guards = Guards.from_settings(settings)
+    accept_shrink = list(accept_shrink)
     outcomes: list[LoadOutcome] = []
     with connect(settings) as conn:
         failed = next((f for f in files if f.error is not None), None)
@@ -490,6 +531,8 @@ def ingest_coalitions(
                 tables=[f.table],
                 fingerprint=meta_print if f.table == COALITIONS_TABLE else member_print,
                 full=full,
+                max_shrink_share=(None if shrink_accepted(f, accept_shrink)
+                                  else guards.max_shrink_share),
             ))
         outcomes += retire_missing(conn, source=COALITIONS_SOURCE,
                                    present=[f.file_name for f in files],
@@ -523,13 +566,15 @@ def parse_treaty_files(manifest: Path) -> list[tuple[treaties.TreatyMeta, dict[s
 
 def ingest_treaties(
     paths: Mapping[str, Path], *, full: bool = False, settings: Settings | None = None,
-    links_csv: Path = TREATY_ATOP_LINKS_CSV,
+    links_csv: Path = TREATY_ATOP_LINKS_CSV, accept_shrink: Iterable[str] = (),
 ) -> list[LoadOutcome]:
     """Load the treaty texts of ``MANIFEST.csv`` (one ledger load per text, filling three
     tables) and the curated treaty -> atopid links.
 
     Every text is read and parsed before any is loaded; a bad manifest row or text raises
-    ``SourceFileError`` after the failure is written to the ledger.
+    ``SourceFileError`` after the failure is written to the ledger. (No shrink guard: a text's
+    rows are its articles and provisions, which change with the parser's rules; an empty text is
+    refused by the parser. ``accept_shrink`` is taken for the common signature.)
     """
     settings = settings or get_settings()
     manifest = Path(paths["treaty_manifest"])

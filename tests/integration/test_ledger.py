@@ -230,3 +230,35 @@ def test_migrations_round_trip(throwaway_db: Settings) -> None:
     migrate.upgrade(throwaway_db)
     with connect(throwaway_db) as conn:
         assert _count(conn, "select count(*) from raw.load_ledger") == 0
+
+
+def test_a_coalition_list_that_shrinks_is_refused_unless_accepted(
+    throwaway_db: Settings, tmp_path: Path, shared_data: Path
+) -> None:
+    from etl.sources import loaders
+
+    migrate.upgrade(throwaway_db)
+    header = ("coalition,member_name,ccode,org_code,role,joined,left,source_citation,source_url,"
+              "note\n")
+    rows = "".join(f"iraq_2003,{name},,,trainers_or_ground,2003,,A press release,,\n"
+                   for name in ("Canada", "Mexico", "Chile"))
+    user_dir = tmp_path / "coalitions"
+    listed = write_csv(user_dir / "extra.csv", header + rows)
+    paths = {"cow_states": shared_data / "cow" / "states2016.csv"}
+
+    def ingest(**kwargs):  # type: ignore[no-untyped-def]
+        return loaders.ingest_coalitions(paths, settings=throwaway_db, user_dir=user_dir,
+                                         **kwargs)
+
+    assert {o.status for o in ingest()} == {"loaded"}
+    # (a header-only list is refused by the parser: "no member rows")
+    listed.write_text(header + rows.splitlines(keepends=True)[0], encoding="utf-8")
+    with pytest.raises(SourceFileError, match=r"extra\.csv: 1 rows against 3 .*67% fewer.*"
+                                              r"--accept-shrink coalitions/sources/extra\.csv"):
+        ingest()
+    with connect(throwaway_db) as conn:
+        assert _count(conn, "select count(*) from raw.coalition_members "
+                            "inner join raw.load_ledger using (load_id) "
+                            "where file_name = 'coalitions/sources/extra.csv'") == 3
+    outcomes = {o.file_name: o for o in ingest(accept_shrink=["extra.csv"])}
+    assert outcomes["coalitions/sources/extra.csv"].rows_loaded == 1
