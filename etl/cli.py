@@ -267,13 +267,21 @@ def report(
     console.print(f"[green]report written[/]: {result.html_path}")
 
 
+def _masked(url: str) -> str:
+    """``url`` with its password hidden, for output that may end up in logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 @db_app.command("up")
 def db_up() -> None:
-    """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL."""
+    """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL (password
+    hidden: `alliances db url` prints it)."""
     from etl.db import database_url
 
     try:
-        console.print(database_url())
+        console.print(_masked(database_url()), highlight=False)
     except WarehouseError as exc:
         raise _fail(exc) from None
 
@@ -289,26 +297,41 @@ def db_stop() -> None:
     console.print("stopped" if embedded().stop() else "was not running")
 
 
+_ANALYST_OPTION = typer.Option(
+    "--analyst", help="The read-only analyst login (for BI tools) instead of the owner.")
+
+
 @db_app.command("url")
-def db_url() -> None:
-    """Print the warehouse's connection URL (starting the embedded server if needed)."""
-    from etl.db import database_url
+def db_url(analyst: Annotated[bool, _ANALYST_OPTION] = False) -> None:
+    """Print the warehouse's connection URL, password included (starting the embedded server
+    if needed). `--analyst`: the read-only login for BI tools and analysts."""
+    from etl.db import analyst_url, database_url
 
     try:
-        print(database_url())
+        print(analyst_url() if analyst else database_url())
     except WarehouseError as exc:
         raise _fail(exc) from None
 
 
 @db_app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def db_psql(ctx: typer.Context) -> None:
-    """Open psql on the warehouse (extra arguments go to psql)."""
-    from etl.db import _bin, database_url
+def db_psql(ctx: typer.Context, analyst: Annotated[bool, _ANALYST_OPTION] = False) -> None:
+    """Open psql on the warehouse (extra arguments go to psql). The password reaches psql in its
+    environment, never on its command line (which every local user sees)."""
+    from sqlalchemy.engine import make_url
 
-    url = database_url()
+    from etl.db import _bin, analyst_url, database_url
+
+    try:
+        url = make_url(analyst_url() if analyst else database_url())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    conninfo = url.set(password=None).render_as_string(hide_password=False)
     psql = shutil.which("psql") or _bin("psql")
     sys.stdout.flush()
-    os.execv(psql, [psql, url, *ctx.args])
+    os.execve(psql, [psql, conninfo, *ctx.args], env)
 
 
 if __name__ == "__main__":
