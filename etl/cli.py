@@ -153,7 +153,11 @@ def status() -> None:
     if last:
         console.print(f"last refresh #{last[0]}: {last[3]} (started {last[1]:%Y-%m-%d %H:%M:%S}, "
                       f"{'full, ' if last[4] else ''}{last[5] or 0} files loaded, "
-                      f"{last[6] or 0} unchanged){' error: ' + last[7] if last[7] else ''}")
+                      f"{last[6] or 0} unchanged){' error: ' + last[7] if last[7] else ''}",
+                      highlight=False, soft_wrap=True)
+        if last[3] != "completed":
+            console.print("[bold red]nothing of that refresh was published[/]: the marts are "
+                          "those of the last completed refresh", highlight=False)
     else:
         console.print("no refresh yet")
     if any(f.rows_read is not None and not f.reconciles for f in files):
@@ -328,7 +332,7 @@ def db_psql(ctx: typer.Context, analyst: Annotated[bool, _ANALYST_OPTION] = Fals
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    conninfo = url.set(password=None).render_as_string(hide_password=False)
+    conninfo = url._replace(password=None).render_as_string(hide_password=False)
     psql = shutil.which("psql") or _bin("psql")
     sys.stdout.flush()
     os.execve(psql, [psql, conninfo, *ctx.args], env)

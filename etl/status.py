@@ -114,8 +114,22 @@ def mart_row_counts(conn: psycopg.Connection) -> list[tuple[str, int]]:
     return counts
 
 
+INTERRUPTED = ("the refresh stopped before it finished (its process or the server was killed); "
+               "nothing of it was published")
+
+
 def start_refresh(conn: psycopg.Connection, *, full: bool) -> int:
+    """Record a new refresh as running. Called under the refresh lock, so a refresh still
+    marked running is one whose process died (killed, crashed, server stopped): it is marked
+    interrupted, and never blocks or misleads the next one."""
     with conn.transaction():
+        conn.execute(
+            """
+            update raw.refresh_runs set status = 'interrupted', finished_at = now(), error = %s
+            where status = 'running'
+            """,
+            (INTERRUPTED,),
+        )
         return int(conn.execute(
             """
             insert into raw.refresh_runs (started_at, status, is_full)
