@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from psycopg import sql
 from etl.config import PROJECT_ROOT
 
 Checksums = dict[str, tuple[int, str]]
+# dbt's progress lines: "12 of 313 START sql table model ..."
+_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL)\b")
 
 
 def mart_checksums(conn: psycopg.Connection) -> Checksums:
@@ -68,7 +71,10 @@ def _refresh_steps(source_dir: Path, *, full: bool) -> None:
                     changed.append(source)
             print("PHASE dbt", flush=True)
             last_ok = previous is not None and previous[3] == "completed"
-            transform.build(full=full, changed_sources=changed if last_ok else None)
+            if not last_ok:
+                unbuilt = status.sources_loaded_since_last_completed(conn)
+                changed = None if unbuilt is None else sorted({*changed, *unbuilt})
+            transform.build(full=full, changed_sources=changed)
         except Exception as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc))
             raise
@@ -81,8 +87,8 @@ class KillOutcome:
     """What one killed refresh left, and whether the next refresh put everything right."""
 
     kind: str
-    phase: str
-    after_s: float
+    phase: str  # where it was killed: "ingest" or "dbt node 12/313"
+    after_s: float  # seconds into that phase
     killed: bool
     left_previous_or_new: bool = False
     recovered: bool = False
@@ -163,24 +169,31 @@ class CrashHarness:
         want = {"ingest": "ingest", "dbt": "dbt", "server": "dbt"}.get(kill or "")
         outcome = KillOutcome(kill or "none", "", 0.0, killed=False)
         assert proc.stdout is not None
+        threshold: int | None = None
         for line in proc.stdout:
             lines.append(line)
             if line.startswith("PHASE "):
                 now = time.monotonic()
                 self.phase_seconds.setdefault(phase, now - phase_started)
                 phase, phase_started = line.split()[1], now
-                if want and phase == want:
-                    # a random point of the phase, within its length in a clean refresh
-                    span = self.phase_seconds.get(f"clean_{phase}", 5.0)
+                if want == "ingest" and phase == "ingest":
+                    # a random point of ingest, within its length in a clean refresh
+                    span = self.phase_seconds.get("clean_ingest", 2.0)
                     delay = self.rng.uniform(0.05, max(0.1, 0.9 * span))
                     time.sleep(delay)
                     outcome.phase, outcome.after_s = phase, round(delay, 2)
-                    if proc.poll() is None:
-                        if kill == "server":
-                            self.kill_server()
-                        else:
-                            proc.kill()
-                        outcome.killed = True
+                    self._kill(proc, kill, outcome)
+                    break
+                continue
+            progress = _DBT_PROGRESS.search(line)
+            if want == "dbt" and phase == "dbt" and progress:
+                done, total = int(progress.group(1)), int(progress.group(2))
+                if threshold is None:  # a random node of this dbt run
+                    threshold = self.rng.randint(1, max(1, int(0.9 * total)))
+                if done >= threshold:
+                    outcome.phase = f"dbt node {done}/{total}"
+                    outcome.after_s = round(time.monotonic() - phase_started, 2)
+                    self._kill(proc, kill, outcome)
                     break
         with contextlib.suppress(Exception):
             proc.communicate(timeout=timeout_s)
@@ -191,6 +204,15 @@ class CrashHarness:
             tail = "".join(lines[-30:])
             raise RuntimeError(f"refresh of {target} failed ({proc.returncode}):\n{tail}")
         return outcome
+
+    def _kill(self, proc: subprocess.Popen[str], kill: str | None,
+              outcome: KillOutcome) -> None:
+        if proc.poll() is None:
+            if kill == "server":
+                self.kill_server()
+            else:
+                proc.kill()
+            outcome.killed = True
 
     def clean_build(self, target: str) -> Checksums:
         """A from-scratch refresh of ``target``; remembers its phase lengths and checksums."""
