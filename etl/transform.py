@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,6 +203,91 @@ def drop_shadow(settings: Settings | None = None) -> None:
 _KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
 
 
+@dataclass
+class _KeptView:
+    schema: str
+    name: str
+    kind: str
+    definition: str
+    owner: str
+    grants: list[tuple[str, str]]  # (grantee or PUBLIC, privilege)
+
+
+def _views_on_replaced_relations(conn: psycopg.Connection) -> list[_KeptView]:
+    """Views not built by dbt (a BI tool's, an analyst's) that read a published relation this
+    publish replaces, directly or through other such views, shallowest first. A view binds to
+    the table it was created on, so the replaced table would take it along when dropped."""
+    rows = conn.execute(
+        """
+        with recursive replaced as (
+            select c.oid
+            from pg_catalog.pg_class as c
+            inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+            inner join pg_catalog.pg_class as s
+                on s.relname = c.relname and s.relkind in ('r', 'p', 'v', 'm')
+            inner join pg_catalog.pg_namespace as sn
+                on sn.oid = s.relnamespace and sn.nspname = n.nspname || %(suffix)s
+            where c.relkind in ('r', 'p', 'v', 'm')
+        ),
+        dependents (oid, depth) as (
+            select distinct r.ev_class, 1
+            from pg_catalog.pg_depend as d
+            inner join pg_catalog.pg_rewrite as r on r.oid = d.objid
+            where d.classid = 'pg_catalog.pg_rewrite'::regclass
+                and d.refobjid in (select oid from replaced)
+                and r.ev_class not in (select oid from replaced)
+                and r.ev_class <> d.refobjid
+            union
+            select r.ev_class, dependents.depth + 1
+            from dependents
+            inner join pg_catalog.pg_depend as d
+                on d.refobjid = dependents.oid
+                and d.classid = 'pg_catalog.pg_rewrite'::regclass
+            inner join pg_catalog.pg_rewrite as r on r.oid = d.objid
+            where r.ev_class <> dependents.oid and dependents.depth < 20
+        )
+        select n.nspname, v.relname, v.relkind, pg_catalog.pg_get_viewdef(v.oid),
+            pg_catalog.pg_get_userbyid(v.relowner),
+            coalesce((select array_agg(array[
+                    case when a.grantee = 0 then 'PUBLIC'
+                         else pg_catalog.pg_get_userbyid(a.grantee) end,
+                    a.privilege_type])
+                from aclexplode(v.relacl) as a where a.grantee <> v.relowner), '{}'),
+            max(dependents.depth)
+        from dependents
+        inner join pg_catalog.pg_class as v on v.oid = dependents.oid
+        inner join pg_catalog.pg_namespace as n on n.oid = v.relnamespace
+        where right(n.nspname, %(n)s) <> %(suffix)s
+        group by n.nspname, v.relname, v.relkind, v.oid, v.relowner, v.relacl
+        order by max(dependents.depth), n.nspname, v.relname
+        """,
+        {"suffix": SHADOW_SUFFIX, "n": len(SHADOW_SUFFIX)},
+    ).fetchall()
+    return [_KeptView(r[0], r[1], r[2], r[3], r[4], [tuple(g) for g in r[5]]) for r in rows]
+
+
+def _recreate_views(conn: psycopg.Connection, views: list[_KeptView]) -> None:
+    """Create the kept views again, on the published relations, with their owner and grants.
+    A view that no longer fits the new relations (a column it read is gone) is left dropped,
+    with a warning: it would otherwise block every publish."""
+    for view in views:
+        kind = "materialized view" if view.kind == "m" else "view"
+        name = sql.Identifier(view.schema, view.name)
+        try:
+            with conn.transaction():
+                conn.execute(sql.SQL("create {} {} as {}").format(
+                    sql.SQL(kind), name, sql.SQL(view.definition.rstrip().rstrip(";"))))
+                conn.execute(sql.SQL("alter {} {} owner to {}").format(
+                    sql.SQL(kind), name, sql.Identifier(view.owner)))
+                for grantee, privilege in view.grants:
+                    who = sql.SQL("public") if grantee == "PUBLIC" else sql.Identifier(grantee)
+                    conn.execute(sql.SQL("grant {} on {} to {}").format(
+                        sql.SQL(privilege), name, who))
+        except psycopg.Error as exc:
+            warnings.warn(f"view {view.schema}.{view.name} no longer fits the marts it read "
+                          f"and was dropped: {exc}", stacklevel=2)
+
+
 def publish(settings: Settings | None = None) -> list[str]:
     """Move every relation of the shadow schemas into its published schema, in one transaction.
 
@@ -209,7 +295,9 @@ def publish(settings: Settings | None = None) -> list[str]:
     that is dropped in the same transaction. ``ALTER ... SET SCHEMA`` only changes the catalog,
     so the transaction is short; it waits for readers of the relations it replaces, and a
     reader that comes meanwhile waits for it and then reads the new relation: no reader ever
-    sees a mart missing, empty or half built. Relations not rebuilt stay as they are. Tables
+    sees a mart missing, empty or half built. Relations not rebuilt stay as they are. Views of
+    users' own (outside dbt) on a replaced relation are created again on the new one, with their
+    owner and grants (:func:`_views_on_replaced_relations`). Tables
     moved into ``marts`` are granted to the analyst role (default privileges follow the schema
     a table is created in, and dbt created these in the shadow).
     Returns the published relations (``schema.name``).
@@ -220,6 +308,7 @@ def publish(settings: Settings | None = None) -> list[str]:
         trash = "wap__replaced"
         conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(trash)))
         conn.execute(sql.SQL("create schema {}").format(sql.Identifier(trash)))
+        kept_views = _views_on_replaced_relations(conn)
         for shadow in _shadow_schemas(conn):
             target = shadow[: -len(SHADOW_SUFFIX)]
             conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(target)))
@@ -250,6 +339,7 @@ def publish(settings: Settings | None = None) -> list[str]:
                     sql.SQL(_KIND[kind]), sql.Identifier(shadow, name), sql.Identifier(target)))
                 published.append(f"{target}.{name}")
         conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
+        _recreate_views(conn, kept_views)
         for shadow in _shadow_schemas(conn):
             conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(shadow)))
         analyst = conn.execute(

@@ -10,6 +10,7 @@ the tally.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +23,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def harness(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashHarness]:
-    base = tmp_path_factory.mktemp("crash")
+def harness(shared_data: Path) -> Iterator[CrashHarness]:
+    # Not under pytest's basetemp: its directories are mode 0700 (the server's own system user
+    # could not traverse them once another pytest run resets them) and pruned by later runs.
+    with tempfile.TemporaryDirectory(prefix="alliances_crash_") as tmp:
+        yield from _harness(shared_data, Path(tmp))
+
+
+def _harness(shared_data: Path, base: Path) -> Iterator[CrashHarness]:
     sources = {"a": make_source_slice(shared_data, base / "a", {58}),
                "b": make_source_slice(shared_data, base / "b", {58, 59})}
     made = CrashHarness(base / "warehouse", sources, seed=2026)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from typer.testing import CliRunner
 
 from etl import transform
@@ -127,10 +128,19 @@ def test_readers_never_see_an_empty_or_half_built_mart(built: Settings) -> None:
     sees the old mart or the new one, whole, and never an error."""
     table = "marts.fct_capability_year"
     query = f"select count(*), sum(cinc) from {table}"
+    view_query = "select count(*), sum(cinc) from bi.capabilities"
     with connect(built, autocommit=True) as conn:
         old = conn.execute(query).fetchone()
         conn.execute("update raw.cow_nmc set cinc = cinc / 2 where year = "
                      "(select max(year) from raw.cow_nmc)")
+        # a BI tool's own view on the mart, outside dbt, and a view on that view
+        conn.execute("create schema bi")
+        conn.execute(f"create view bi.capabilities as select ccode, year, cinc from {table}")
+        conn.execute("create view bi.capabilities_count as select count(*) as n "
+                     "from bi.capabilities")
+        conn.execute(sql.SQL("grant select on bi.capabilities to {}").format(
+            sql.Identifier(built.analyst_role)))
+        assert conn.execute(view_query).fetchone() == old
     seen: list[tuple] = []
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -156,6 +166,11 @@ def test_readers_never_see_an_empty_or_half_built_mart(built: Settings) -> None:
             thread.join(timeout=30)
     with connect(built, autocommit=True) as conn:
         new = conn.execute(query).fetchone()
+        # the BI views were created again on the new mart, with their grant
+        assert conn.execute(view_query).fetchone() == new
+        assert conn.execute("select n from bi.capabilities_count").fetchone() == (new[0],)
+        assert conn.execute("select has_table_privilege(%s, 'bi.capabilities', 'select')",
+                            (built.analyst_role,)).fetchone() == (True,)
     assert not errors, errors
     assert new != old and new[0] == old[0]
     assert len(seen) > 10

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,8 +69,14 @@ def test_embedded_server_wants_a_scram_password_from_every_role(server_url: str)
         analyst.render_as_string(hide_password=False))
 
 
-def test_a_trust_warehouse_is_converted_to_passwords(tmp_path: Path) -> None:
-    server = EmbeddedPostgres(tmp_path / "pgdata")
+def test_a_trust_warehouse_is_converted_to_passwords() -> None:
+    # not under pytest's basetemp (mode 0700, which the server's system user cannot traverse)
+    with tempfile.TemporaryDirectory(prefix="alliances_trust_") as tmp:
+        _convert_a_trust_warehouse(Path(tmp))
+
+
+def _convert_a_trust_warehouse(tmp: Path) -> None:
+    server = EmbeddedPostgres(tmp / "pgdata")
     try:
         server.start()
         first = server.owner_password()
