@@ -166,7 +166,11 @@ def status() -> None:
     if last:
         console.print(f"last refresh #{last[0]}: {last[3]} (started {last[1]:%Y-%m-%d %H:%M:%S}, "
                       f"{'full, ' if last[4] else ''}{last[5] or 0} files loaded, "
-                      f"{last[6] or 0} unchanged){' error: ' + last[7] if last[7] else ''}")
+                      f"{last[6] or 0} unchanged){' error: ' + last[7] if last[7] else ''}",
+                      highlight=False, soft_wrap=True)
+        if last[3] != "completed":
+            console.print("[bold red]nothing of that refresh was published[/]: the marts are "
+                          "those of the last completed refresh", highlight=False)
     else:
         console.print("no refresh yet")
     if any(f.rows_read is not None and not f.reconciles for f in files):
@@ -280,13 +284,21 @@ def report(
     console.print(f"[green]report written[/]: {result.html_path}")
 
 
+def _masked(url: str) -> str:
+    """``url`` with its password hidden, for output that may end up in logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 @db_app.command("up")
 def db_up() -> None:
-    """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL."""
+    """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL (password
+    hidden: `alliances db url` prints it)."""
     from etl.db import database_url
 
     try:
-        console.print(database_url())
+        console.print(_masked(database_url()), highlight=False)
     except WarehouseError as exc:
         raise _fail(exc) from None
 
@@ -302,26 +314,41 @@ def db_stop() -> None:
     console.print("stopped" if embedded().stop() else "was not running")
 
 
+_ANALYST_OPTION = typer.Option(
+    "--analyst", help="The read-only analyst login (for BI tools) instead of the owner.")
+
+
 @db_app.command("url")
-def db_url() -> None:
-    """Print the warehouse's connection URL (starting the embedded server if needed)."""
-    from etl.db import database_url
+def db_url(analyst: Annotated[bool, _ANALYST_OPTION] = False) -> None:
+    """Print the warehouse's connection URL, password included (starting the embedded server
+    if needed). `--analyst`: the read-only login for BI tools and analysts."""
+    from etl.db import analyst_url, database_url
 
     try:
-        print(database_url())
+        print(analyst_url() if analyst else database_url())
     except WarehouseError as exc:
         raise _fail(exc) from None
 
 
 @db_app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def db_psql(ctx: typer.Context) -> None:
-    """Open psql on the warehouse (extra arguments go to psql)."""
-    from etl.db import _bin, database_url
+def db_psql(ctx: typer.Context, analyst: Annotated[bool, _ANALYST_OPTION] = False) -> None:
+    """Open psql on the warehouse (extra arguments go to psql). The password reaches psql in its
+    environment, never on its command line (which every local user sees)."""
+    from sqlalchemy.engine import make_url
 
-    url = database_url()
+    from etl.db import _bin, analyst_url, database_url
+
+    try:
+        url = make_url(analyst_url() if analyst else database_url())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    conninfo = url._replace(password=None).render_as_string(hide_password=False)
     psql = shutil.which("psql") or _bin("psql")
     sys.stdout.flush()
-    os.execv(psql, [psql, url, *ctx.args])
+    os.execve(psql, [psql, conninfo, *ctx.args], env)
 
 
 if __name__ == "__main__":

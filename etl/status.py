@@ -130,8 +130,39 @@ def mart_row_counts(conn: psycopg.Connection) -> list[tuple[str, int]]:
     return counts
 
 
+def sources_loaded_since_last_completed(conn: psycopg.Connection) -> list[str] | None:
+    """The source systems with a file loaded since the last completed refresh ended: what a
+    refresh that failed or was killed left unbuilt (write-audit-publish published none of it,
+    or all of it). ``None``: no refresh ever completed, so nothing is known."""
+    row = conn.execute(
+        "select max(finished_at) from raw.refresh_runs where status = 'completed'").fetchone()
+    if row is None or row[0] is None:
+        return None
+    return [r[0] for r in conn.execute(
+        """
+        select distinct source from raw.load_ledger
+        where status = 'loaded' and started_at >= %s order by source
+        """,
+        (row[0],),
+    ).fetchall()]
+
+
+INTERRUPTED = ("the refresh stopped before it finished (its process or the server was killed); "
+               "nothing of it was published")
+
+
 def start_refresh(conn: psycopg.Connection, *, full: bool) -> int:
+    """Record a new refresh as running. Called under the refresh lock, so a refresh still
+    marked running is one whose process died (killed, crashed, server stopped): it is marked
+    interrupted, and never blocks or misleads the next one."""
     with conn.transaction():
+        conn.execute(
+            """
+            update raw.refresh_runs set status = 'interrupted', finished_at = now(), error = %s
+            where status = 'running'
+            """,
+            (INTERRUPTED,),
+        )
         return int(conn.execute(
             """
             insert into raw.refresh_runs (started_at, status, is_full)

@@ -6,14 +6,17 @@ import json
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from etl.config import Settings, get_settings
-from etl.db import database_url
+from etl.db import connect, database_url
 from etl.errors import WarehouseError
 
 
@@ -39,7 +42,7 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     }
 
 
-def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
+def dbt_vars(settings: Settings | None = None, *, shadow: bool = False) -> dict[str, object]:
     """The dbt vars of every invocation, from the settings (each declared in dbt_project.yml).
 
     This is the one way settings reach dbt: the refresh, ``alliances dbt``, the docs, the report
@@ -54,11 +57,14 @@ def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
         "hegemon_ccode": settings.hegemon_ccode,
         "rival_ccode": primary_rivals[0],
         "legitimacy_window_years": settings.legitimacy_window_years,
+        # not a setting: a refresh builds into the shadow schemas (write-audit-publish)
+        "wap_schema_suffix": SHADOW_SUFFIX if shadow else "",
     }
 
 
 def dbt_args(
-    args: Sequence[str], settings: Settings | None = None, *, target_path: Path | None = None
+    args: Sequence[str], settings: Settings | None = None, *, target_path: Path | None = None,
+    shadow: bool = False,
 ) -> list[str]:
     """``args`` with the project, profile, target and log paths and the vars of the settings.
 
@@ -71,14 +77,19 @@ def dbt_args(
     log_path = str(settings.warehouse_dir / "dbt" / "logs")
     return [*args, "--project-dir", project_dir, "--profiles-dir", project_dir,
             "--target-path", str(target), "--log-path", log_path,
-            "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
+            "--vars", json.dumps(dbt_vars(settings, shadow=shadow), sort_keys=True)]
 
 
-def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNodeTiming]:
-    """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure."""
+def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
+            shadow: bool = False) -> list[DbtNodeTiming]:
+    """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure.
+
+    ``shadow``: build into the shadow schemas (write-audit-publish, see :func:`build`).
+    A failure raises :class:`DbtBuildFailed`, which names the failing tests and models.
+    """
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(args, settings))
+    result = dbtRunner().invoke(dbt_args(args, settings, shadow=shadow))
     timings = []
     if result.result is not None and hasattr(result.result, "results"):
         for node in result.result.results:
@@ -87,14 +98,37 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNo
             )
     if not result.success:
         failed = [t.name for t in timings if t.status.lower() in ("error", "fail")]
-        detail = f" (failed: {', '.join(failed)})" if failed else ""
-        raise WarehouseError(f"dbt {' '.join(args)} failed{detail}: {result.exception or ''}")
+        raise DbtBuildFailed(args, failed, result.exception)
     return timings
+
+
+class DbtBuildFailed(WarehouseError):
+    """A dbt command failed: ``failed`` names its failing tests and models."""
+
+    def __init__(self, args: Sequence[str], failed: Sequence[str],
+                 exception: BaseException | None) -> None:
+        self.failed = list(failed)
+        self.published = True  # build() sets False: nothing of the failed build was published
+        detail = f" (failed: {', '.join(self.failed)})" if self.failed else ""
+        super().__init__(f"dbt {' '.join(args)} failed{detail}: {exception or ''}")
+
+
+SHADOW_SUFFIX = "__shadow"
+# Leftovers of dbt's own table/view swaps; never published.
+_DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 
 
 def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
           settings: Settings | None = None) -> list[DbtNodeTiming]:
-    """``dbt build`` as a refresh needs it.
+    """``dbt build`` as a refresh needs it: write, audit, then publish.
+
+    Write and audit: every node the refresh rebuilds is built, and tested, in a shadow schema
+    beside its published one (``marts__shadow`` beside ``marts``, ...), which analysts cannot
+    read; nodes it does not rebuild are read where they are published. Publish: only when every
+    model and test passed are the built relations moved into the published schemas, all in one
+    transaction (:func:`publish`). A failed test raises :class:`DbtBuildFailed` and publishes
+    nothing: the published schemas are exactly as they were, and the failed build stays in the
+    shadow schemas for inspection until the next refresh.
 
     ``changed_sources``: the source systems (dbt source names: unga, cow, ...) whose raw tables
     the refresh changed; ``None`` when that is not known (a failed last refresh): all of them.
@@ -102,9 +136,11 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     - ``full``: every model rebuilt from scratch (``--full-refresh``).
     - with the state of the last successful build of this database saved (its manifest):
       1. the models downstream of a changed source whose code is as it was then, and that do
-         not depend on a changed model, are built as usual: the incremental vote models rebuild
-         only the years whose inputs changed (``source:<name>+ --exclude state:modified+``).
-         These models are upstream of the changed ones or beside them, so they go first;
+         not depend on a changed model, are built as usual: the incremental vote models start
+         from a copy of their published rows and rebuild only the years whose inputs changed
+         (``source:<name>+ --exclude state:modified+``). These models are upstream of the
+         changed ones or beside them, so they go first; the tests that run are those of the
+         nodes rebuilt and of the changed sources;
       2. the models whose code, config or macros changed since then, and every model
          downstream of them, are rebuilt from scratch (``state:modified+ --full-refresh``): the
          rows an incremental model keeps were computed by the old code, so rebuilding only some
@@ -117,23 +153,205 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     settings = settings or get_settings()
     dbt_dir = settings.warehouse_dir / "dbt"
     state_dir = build_state_dir(settings)
-    if full or not (state_dir / "manifest.json").exists():
-        timings = run_dbt(["build", "--full-refresh"], settings)
-    else:
-        state = ["--state", str(state_dir)]
-        timings = []
-        unchanged_code = ["--exclude", "state:modified+", *state]
-        if changed_sources is None:
-            timings += run_dbt(["build", *unchanged_code], settings)
-        elif changed_sources:
-            downstream = [f"source:{name}+" for name in sorted(changed_sources)]
-            timings += run_dbt(["build", "--select", *downstream, *unchanged_code], settings)
-        timings += run_dbt(
-            ["build", "--select", "state:modified+", "--full-refresh", *state], settings
-        )
+    drop_shadow(settings)  # a crashed or failed build's leftovers: start clean
+    try:
+        if full or not (state_dir / "manifest.json").exists():
+            timings = run_dbt(["build", "--full-refresh"], settings, shadow=True)
+        else:
+            state = ["--state", str(state_dir)]
+            timings = []
+            unchanged_code = ["--exclude", "state:modified+", *state]
+            if changed_sources is None:
+                timings += run_dbt(["build", *unchanged_code], settings, shadow=True)
+            elif changed_sources:
+                downstream = [f"source:{name}+" for name in sorted(changed_sources)]
+                timings += run_dbt(["build", "--select", *downstream, *unchanged_code],
+                                   settings, shadow=True)
+            timings += run_dbt(
+                ["build", "--select", "state:modified+", "--full-refresh", *state], settings,
+                shadow=True,
+            )
+    except DbtBuildFailed as exc:
+        exc.published = False
+        exc.args = (f"{exc}\nnothing was published: the marts are as they were before this "
+                    f"refresh (the failed build is kept in the *{SHADOW_SUFFIX} schemas until "
+                    "the next refresh)",)
+        raise
+    publish(settings)
     state_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(dbt_dir / "target" / "manifest.json", state_dir / "manifest.json")
     return timings
+
+
+def _shadow_schemas(conn: psycopg.Connection) -> list[str]:
+    rows = conn.execute(
+        "select nspname from pg_catalog.pg_namespace where right(nspname, %s) = %s "
+        "order by nspname",
+        (len(SHADOW_SUFFIX), SHADOW_SUFFIX),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def drop_shadow(settings: Settings | None = None) -> None:
+    """Drop the shadow schemas (of a build that failed, crashed or was published)."""
+    with connect(settings, autocommit=True) as conn:
+        for schema in _shadow_schemas(conn):
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(
+                sql.Identifier(schema)))
+
+
+_KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
+
+
+@dataclass
+class _KeptView:
+    schema: str
+    name: str
+    kind: str
+    definition: str
+    owner: str
+    grants: list[tuple[str, str]]  # (grantee or PUBLIC, privilege)
+
+
+def _views_on_replaced_relations(conn: psycopg.Connection) -> list[_KeptView]:
+    """Views not built by dbt (a BI tool's, an analyst's) that read a published relation this
+    publish replaces, directly or through other such views, shallowest first. A view binds to
+    the table it was created on, so the replaced table would take it along when dropped."""
+    rows = conn.execute(
+        """
+        with recursive replaced as (
+            select c.oid
+            from pg_catalog.pg_class as c
+            inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+            inner join pg_catalog.pg_class as s
+                on s.relname = c.relname and s.relkind in ('r', 'p', 'v', 'm')
+            inner join pg_catalog.pg_namespace as sn
+                on sn.oid = s.relnamespace and sn.nspname = n.nspname || %(suffix)s
+            where c.relkind in ('r', 'p', 'v', 'm')
+        ),
+        dependents (oid, depth) as (
+            select distinct r.ev_class, 1
+            from pg_catalog.pg_depend as d
+            inner join pg_catalog.pg_rewrite as r on r.oid = d.objid
+            where d.classid = 'pg_catalog.pg_rewrite'::regclass
+                and d.refobjid in (select oid from replaced)
+                and r.ev_class not in (select oid from replaced)
+                and r.ev_class <> d.refobjid
+            union
+            select r.ev_class, dependents.depth + 1
+            from dependents
+            inner join pg_catalog.pg_depend as d
+                on d.refobjid = dependents.oid
+                and d.classid = 'pg_catalog.pg_rewrite'::regclass
+            inner join pg_catalog.pg_rewrite as r on r.oid = d.objid
+            where r.ev_class <> dependents.oid and dependents.depth < 20
+        )
+        select n.nspname, v.relname, v.relkind, pg_catalog.pg_get_viewdef(v.oid),
+            pg_catalog.pg_get_userbyid(v.relowner),
+            coalesce((select array_agg(array[
+                    case when a.grantee = 0 then 'PUBLIC'
+                         else pg_catalog.pg_get_userbyid(a.grantee) end,
+                    a.privilege_type])
+                from aclexplode(v.relacl) as a where a.grantee <> v.relowner), '{}'),
+            max(dependents.depth)
+        from dependents
+        inner join pg_catalog.pg_class as v on v.oid = dependents.oid
+        inner join pg_catalog.pg_namespace as n on n.oid = v.relnamespace
+        where right(n.nspname, %(n)s) <> %(suffix)s
+        group by n.nspname, v.relname, v.relkind, v.oid, v.relowner, v.relacl
+        order by max(dependents.depth), n.nspname, v.relname
+        """,
+        {"suffix": SHADOW_SUFFIX, "n": len(SHADOW_SUFFIX)},
+    ).fetchall()
+    return [_KeptView(r[0], r[1], r[2], r[3], r[4], [tuple(g) for g in r[5]]) for r in rows]
+
+
+def _recreate_views(conn: psycopg.Connection, views: list[_KeptView]) -> None:
+    """Create the kept views again, on the published relations, with their owner and grants.
+    A view that no longer fits the new relations (a column it read is gone) is left dropped,
+    with a warning: it would otherwise block every publish."""
+    for view in views:
+        kind = "materialized view" if view.kind == "m" else "view"
+        name = sql.Identifier(view.schema, view.name)
+        try:
+            with conn.transaction():
+                conn.execute(sql.SQL("create {} {} as {}").format(
+                    sql.SQL(kind), name, sql.SQL(view.definition.rstrip().rstrip(";"))))
+                conn.execute(sql.SQL("alter {} {} owner to {}").format(
+                    sql.SQL(kind), name, sql.Identifier(view.owner)))
+                for grantee, privilege in view.grants:
+                    who = sql.SQL("public") if grantee == "PUBLIC" else sql.Identifier(grantee)
+                    conn.execute(sql.SQL("grant {} on {} to {}").format(
+                        sql.SQL(privilege), name, who))
+        except psycopg.Error as exc:
+            warnings.warn(f"view {view.schema}.{view.name} no longer fits the marts it read "
+                          f"and was dropped: {exc}", stacklevel=2)
+
+
+def publish(settings: Settings | None = None) -> list[str]:
+    """Move every relation of the shadow schemas into its published schema, in one transaction.
+
+    A published relation of the same name is replaced: it is first moved aside into a schema
+    that is dropped in the same transaction. ``ALTER ... SET SCHEMA`` only changes the catalog,
+    so the transaction is short; it waits for readers of the relations it replaces, and a
+    reader that comes meanwhile waits for it and then reads the new relation: no reader ever
+    sees a mart missing, empty or half built. Relations not rebuilt stay as they are. Views of
+    users' own (outside dbt) on a replaced relation are created again on the new one, with their
+    owner and grants (:func:`_views_on_replaced_relations`). Tables
+    moved into ``marts`` are granted to the analyst role (default privileges follow the schema
+    a table is created in, and dbt created these in the shadow).
+    Returns the published relations (``schema.name``).
+    """
+    settings = settings or get_settings()
+    published: list[str] = []
+    with connect(settings) as conn, conn.transaction():
+        trash = "wap__replaced"
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(trash)))
+        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(trash)))
+        kept_views = _views_on_replaced_relations(conn)
+        for shadow in _shadow_schemas(conn):
+            target = shadow[: -len(SHADOW_SUFFIX)]
+            conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(target)))
+            relations = conn.execute(
+                """
+                select c.relname, c.relkind, old.relkind
+                from pg_catalog.pg_class as c
+                inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+                left join (
+                    select p.relname, p.relkind
+                    from pg_catalog.pg_class as p
+                    inner join pg_catalog.pg_namespace as pn on pn.oid = p.relnamespace
+                    where pn.nspname = %s
+                ) as old on old.relname = c.relname
+                where n.nspname = %s and c.relkind in ('r', 'p', 'v', 'm')
+                order by c.relname
+                """,
+                (target, shadow),
+            ).fetchall()
+            for name, kind, old_kind in relations:
+                if name.endswith(_DBT_TEMP_SUFFIXES):
+                    continue
+                if old_kind is not None:
+                    conn.execute(sql.SQL("alter {} {} set schema {}").format(
+                        sql.SQL(_KIND[old_kind]), sql.Identifier(target, name),
+                        sql.Identifier(trash)))
+                conn.execute(sql.SQL("alter {} {} set schema {}").format(
+                    sql.SQL(_KIND[kind]), sql.Identifier(shadow, name), sql.Identifier(target)))
+                published.append(f"{target}.{name}")
+        conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
+        _recreate_views(conn, kept_views)
+        for shadow in _shadow_schemas(conn):
+            conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(shadow)))
+        analyst = conn.execute(
+            "select rolname from pg_catalog.pg_roles where rolname = %s",
+            (settings.analyst_role,),
+        ).fetchone()
+        marts = conn.execute(
+            "select 1 from pg_catalog.pg_namespace where nspname = 'marts'").fetchone()
+        if analyst and marts:
+            conn.execute(sql.SQL("grant select on all tables in schema marts to {}").format(
+                sql.Identifier(settings.analyst_role)))
+    return published
 
 
 def build_state_dir(settings: Settings | None = None) -> Path:

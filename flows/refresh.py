@@ -69,9 +69,13 @@ def refresh(
                 outcomes.extend(loads)
                 if any(o.status != "unchanged" for o in loads):  # loaded or removed
                     changed_sources.append(source)
-            # a failed or interrupted last refresh may have left any model stale: build them all
+            # a failed or interrupted last refresh published nothing: its sources are built too
             last_ok = previous is not None and previous[3] == "completed"
-            timings = dbt_build_task(full, changed_sources if last_ok else None)
+            if not last_ok:
+                unbuilt = status.sources_loaded_since_last_completed(conn)
+                changed_sources = (None if unbuilt is None
+                                   else sorted({*changed_sources, *unbuilt}))
+            timings = dbt_build_task(full, changed_sources)
         except Exception as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc),
                                   files_loaded=sum(o.status == "loaded" for o in outcomes))

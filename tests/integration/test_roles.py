@@ -170,7 +170,10 @@ def test_role_without_password_cannot_log_in(
         assert can_login == (False,)
         url = make_url(get_settings().database_url.get_secret_value()).set(  # type: ignore[union-attr]
             username=name, password="anything")
-        with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        # trust (a server of DATABASE_URL) lets it reach the login check; password
+        # authentication (the embedded server) refuses it first, as it has no password
+        refused = "not permitted to log in|password authentication failed"
+        with pytest.raises(psycopg.OperationalError, match=refused):
             psycopg.connect(url.render_as_string(hide_password=False)).close()
     finally:
         get_settings.cache_clear()
@@ -212,3 +215,31 @@ def test_a_second_database_reuses_the_roles_and_downgrade_drops_them(
     migrate.upgrade(get_settings())
     migrate.downgrade(get_settings(), "0003")
     assert role_names() == set()
+
+
+def test_analyst_makes_no_temp_tables_functions_or_large_objects_and_runs_no_program(
+    roles: Roles,
+) -> None:
+    """Migration 0008: what PUBLIC is granted by default is taken back from the analyst."""
+    with connect(roles.settings, autocommit=True) as owner:
+        owner.execute("create schema if not exists staging")
+        owner.execute("create table staging.hidden as select 1 as x")
+        superuser = owner.execute("select rolsuper from pg_roles where rolname = current_user"
+                                  ).fetchone() == (True,)
+    with psycopg.connect(roles.url(roles.analyst, roles.analyst_password)) as conn:
+        assert _denied(conn, "create temp table mine (x integer)")
+        assert _denied(conn, "create function pg_temp.f() returns int language sql "
+                             "as 'select 1'")
+        assert _denied(conn, "create function marts.f() returns int language sql as 'select 1'")
+        assert _denied(conn, "copy (select 1) to program 'id'")
+        assert _denied(conn, "copy marts.fct_example to '/tmp/analyst.csv'")
+        assert _denied(conn, "select pg_read_file('/etc/passwd')")
+        assert _denied(conn, "select * from staging.hidden")
+        assert _denied(conn, "set role postgres")
+        if superuser:  # only a superuser may revoke the large-object functions
+            assert _denied(conn, "select lo_create(0)")
+        # BI tools see the marts first
+        assert conn.execute("show search_path").fetchone() == ("marts",)
+        assert conn.execute("select count(*) from fct_example").fetchone() == (2,)
+    with psycopg.connect(roles.url(roles.loader, roles.loader_password)) as conn:
+        conn.execute("create temp table staged (x integer)")  # the loader may stage rows

@@ -1,0 +1,277 @@
+"""A harness that kills refreshes (SIGKILL) and the embedded server, for crash-safety checks.
+
+Used by ``tests/integration/test_crash_safety.py`` (a few kills) and ``benchmarks/crash_soak.py``
+(ten). Everything runs on an embedded PostgreSQL of its own (under a temporary warehouse
+directory), so that killing it touches no other test's server.
+
+The refresh runs in a child process (``python -m tests.utils.crash SOURCES``) that takes the
+same steps as the Prefect flow ``flows.refresh.refresh``, without Prefect (whose temporary API
+takes longer to start than a slice's refresh): lock, migrate, ledger row, ingest every source,
+``etl.transform.build``, ledger row closed. It prints a line when it enters each phase, so the
+harness can kill it at a random point *of ingest* or *of dbt*.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from etl.config import PROJECT_ROOT
+
+Checksums = dict[str, tuple[int, str]]
+# dbt's progress lines: "12 of 313 START sql table model ..."
+_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL)\b")
+
+
+def mart_checksums(conn: psycopg.Connection) -> Checksums:
+    """Row count and an order-independent checksum of the rows of every table in ``marts``."""
+    names = [r[0] for r in conn.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+    sums: Checksums = {}
+    for name in names:
+        count, digest = conn.execute(sql.SQL(
+            "select count(*), coalesce(md5(string_agg(h, '' order by h)), '') "
+            "from (select md5(t::text) as h from {} as t) as rows"
+        ).format(sql.Identifier("marts", name))).fetchone()  # type: ignore[misc]
+        sums[name] = (int(count), str(digest))
+    return sums
+
+
+def _refresh_steps(source_dir: Path, *, full: bool) -> None:
+    """The refresh flow's steps without Prefect (see flows/refresh.py)."""
+    from etl import download, ingest, migrate, status, transform
+    from etl.config import get_settings
+    from etl.db import connect, refresh_lock
+
+    settings = get_settings()
+    with refresh_lock(wait=True, timeout_s=600), connect(autocommit=True) as conn:
+        migrate.upgrade()
+        previous = status.last_refresh(conn)
+        run_id = status.start_refresh(conn, full=full)
+        try:
+            print("PHASE ingest", flush=True)
+            paths = download.resolve_sources(source_dir=source_dir, cache_dir=settings.cache_dir,
+                                             download=False, base_url=None)
+            changed = []
+            for source in ingest.sources():
+                loads = ingest.ingest_source(source, paths, full=full)
+                if any(o.status != "unchanged" for o in loads):
+                    changed.append(source)
+            print("PHASE dbt", flush=True)
+            last_ok = previous is not None and previous[3] == "completed"
+            if not last_ok:
+                unbuilt = status.sources_loaded_since_last_completed(conn)
+                changed = None if unbuilt is None else sorted({*changed, *unbuilt})
+            transform.build(full=full, changed_sources=changed)
+        except Exception as exc:
+            status.finish_refresh(conn, run_id, status="failed", error=str(exc))
+            raise
+        status.finish_refresh(conn, run_id, status="completed")
+    print("PHASE done", flush=True)
+
+
+@dataclass
+class KillOutcome:
+    """What one killed refresh left, and whether the next refresh put everything right."""
+
+    kind: str
+    phase: str  # where it was killed: "ingest" or "dbt node 12/313"
+    after_s: float  # seconds into that phase
+    killed: bool
+    left_previous_or_new: bool = False
+    recovered: bool = False
+    equals_clean_build: bool = False
+    note: str = ""
+
+
+@dataclass
+class CrashHarness:
+    """A warehouse on its own embedded server, switched between two source directories."""
+
+    warehouse_dir: Path
+    sources: dict[str, Path]
+    seed: int = 12
+    env: dict[str, str] = field(default_factory=dict)
+    clean: dict[str, Checksums] = field(default_factory=dict)
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.env = {k: v for k, v in os.environ.items()
+                    if k != "DATABASE_URL" and not k.startswith("ALLIANCES_")}
+        self.env.update({"ALLIANCES_WAREHOUSE_DIR": str(self.warehouse_dir),
+                         "ALLIANCES_DBT_THREADS": "2", "PYTHONUNBUFFERED": "1"})
+
+    # the server ---------------------------------------------------------------------------
+    def server(self):  # type: ignore[no-untyped-def]
+        from etl.db import EmbeddedPostgres
+
+        return EmbeddedPostgres(self.warehouse_dir / "pgdata")
+
+    def connect(self) -> psycopg.Connection:
+        server = self.server()
+        server.start()
+        return psycopg.connect(server.url("alliances"), autocommit=True)
+
+    def kill_server(self) -> None:
+        """SIGKILL the postmaster and every backend (as an OOM kill or a crash would)."""
+        pid_file = self.warehouse_dir / "pgdata" / "postmaster.pid"
+        with contextlib.suppress(FileNotFoundError):
+            postmaster = int(pid_file.read_text().split()[0])
+            children = [int(p) for p in _children(postmaster)]
+            for pid in (postmaster, *children):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and any(_alive(p) for p in (postmaster, *children)):
+                time.sleep(0.1)
+
+    def start_server(self) -> None:
+        """Start the server after a kill (a few tries while the dead backends' memory goes)."""
+        for attempt in range(10):
+            try:
+                self.server().start()
+                return
+            except Exception:
+                if attempt == 9:
+                    raise
+                time.sleep(1.0)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.server().stop()
+
+    # refreshes ----------------------------------------------------------------------------
+    def refresh(self, target: str, *, full: bool = False, kill: str | None = None,
+                timeout_s: float = 600) -> KillOutcome:
+        """Run a refresh of ``sources[target]``; ``kill``: 'ingest', 'dbt' (SIGKILL the refresh
+        at a random point of that phase) or 'server' (SIGKILL the server at a random point of
+        dbt). Returns what happened; raises if an unkilled refresh fails."""
+        args = [sys.executable, "-m", "tests.utils.crash", str(self.sources[target])]
+        if full:
+            args.append("--full")
+        started = time.monotonic()
+        proc = subprocess.Popen(args, cwd=PROJECT_ROOT, env=self.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        phase, phase_started, lines = "start", started, []
+        want = {"ingest": "ingest", "dbt": "dbt", "server": "dbt"}.get(kill or "")
+        outcome = KillOutcome(kill or "none", "", 0.0, killed=False)
+        assert proc.stdout is not None
+        threshold: int | None = None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("PHASE "):
+                now = time.monotonic()
+                self.phase_seconds.setdefault(phase, now - phase_started)
+                phase, phase_started = line.split()[1], now
+                if want == "ingest" and phase == "ingest":
+                    # a random point of ingest, within its length in a clean refresh
+                    span = self.phase_seconds.get("clean_ingest", 2.0)
+                    delay = self.rng.uniform(0.05, max(0.1, 0.9 * span))
+                    time.sleep(delay)
+                    outcome.phase, outcome.after_s = phase, round(delay, 2)
+                    self._kill(proc, kill, outcome)
+                    break
+                continue
+            progress = _DBT_PROGRESS.search(line)
+            if want == "dbt" and phase == "dbt" and progress:
+                done, total = int(progress.group(1)), int(progress.group(2))
+                if threshold is None:  # a random node of this dbt run
+                    threshold = self.rng.randint(1, max(1, int(0.9 * total)))
+                if done >= threshold:
+                    outcome.phase = f"dbt node {done}/{total}"
+                    outcome.after_s = round(time.monotonic() - phase_started, 2)
+                    self._kill(proc, kill, outcome)
+                    break
+        with contextlib.suppress(Exception):
+            proc.communicate(timeout=timeout_s)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if not outcome.killed and proc.returncode != 0:
+            tail = "".join(lines[-30:])
+            raise RuntimeError(f"refresh of {target} failed ({proc.returncode}):\n{tail}")
+        return outcome
+
+    def _kill(self, proc: subprocess.Popen[str], kill: str | None,
+              outcome: KillOutcome) -> None:
+        if proc.poll() is None:
+            if kill == "server":
+                self.kill_server()
+            else:
+                proc.kill()
+            outcome.killed = True
+
+    def clean_build(self, target: str) -> Checksums:
+        """A from-scratch refresh of ``target``; remembers its phase lengths and checksums."""
+        self.phase_seconds = {}
+        started = time.monotonic()
+        self.refresh(target, full=True)
+        self.phase_seconds["clean_total"] = time.monotonic() - started
+        self.phase_seconds["clean_ingest"] = self.phase_seconds.get("ingest", 5.0)
+        self.phase_seconds["clean_dbt"] = self.phase_seconds.get("dbt", 10.0)
+        with self.connect() as conn:
+            self.clean[target] = mart_checksums(conn)
+        return self.clean[target]
+
+    def kill_and_recover(self, current: str, target: str, kill: str) -> KillOutcome:
+        """Kill a refresh from ``current`` to ``target``, check what it left, refresh again."""
+        clean = {k: v for k, v in self.phase_seconds.items() if k.startswith("clean_")}
+        outcome = self.refresh(target, kill=kill)
+        self.phase_seconds = clean
+        if kill == "server":
+            self.start_server()
+        with self.connect() as conn:
+            left = mart_checksums(conn)
+            running = conn.execute(
+                "select count(*) from raw.load_ledger where status = 'loading'").fetchone()
+        outcome.left_previous_or_new = left in (self.clean[current], self.clean[target])
+        if running and running[0]:
+            outcome.note = f"{running[0]} ledger rows left 'loading'"
+        self.refresh(target)  # must succeed: no dangling lock or ledger row blocks it
+        outcome.recovered = True
+        with self.connect() as conn:
+            outcome.equals_clean_build = mart_checksums(conn) == self.clean[target]
+            stale = conn.execute(
+                "select count(*) from raw.refresh_runs where status = 'running'").fetchone()
+        if stale and stale[0]:
+            outcome.note += f" {stale[0]} refresh_runs rows left 'running'"
+        return outcome
+
+
+def _children(pid: int) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(entry.name)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(OSError):
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    return False
+
+
+if __name__ == "__main__":
+    _refresh_steps(Path(sys.argv[1]), full="--full" in sys.argv[2:])
