@@ -434,6 +434,17 @@ def test_a_damaged_file(case: Case, built: tuple[Settings, dict], source_slice: 
     shutil.copy2(target, source_slice / case.relpath)
 
 
+def test_accept_shrink_naming_no_file_stops_the_run(built: tuple[Settings, dict],
+                                                     source_slice: Path) -> None:
+    """A typo in --accept-shrink would let nothing through: the run stops before any load."""
+    settings, before = built
+    result = CliRunner().invoke(app, ["refresh", "--sources", str(source_slice), "--no-download",
+                                      "--accept-shrink", "cow_nmcc"])
+    assert result.exit_code == 1
+    assert "--accept-shrink cow_nmcc: no such file" in result.output
+    assert marts_fingerprint(settings) == before
+
+
 def test_status_shows_unverified_files_and_refusals(built: tuple[Settings, dict]) -> None:
     """The slice's UNGA files are not the catalog's releases; NMC's newest attempt was refused
     (after its current load, which the raw table still holds)."""
