@@ -13,7 +13,7 @@ from pathlib import Path
 from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.ledger import LoadOutcome, load_file
-from etl.sources import atop, cow, loaders, unga
+from etl.sources import atop, bridging, cow, loaders, unga
 from etl.sources.base import ParseResult
 
 
@@ -35,6 +35,8 @@ FILE_SPECS: dict[str, FileSpec] = {
         FileSpec("unvotes_roll_calls", "unga", "unvotes_roll_calls", unga.parse_unvotes_roll_calls),
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
                  unga.parse_unvotes_roll_call_issues),
+        FileSpec("unga_bridging_pairs", "unga", "unga_bridging_pairs",
+                 bridging.parse_bridging_pairs),
         FileSpec("cow_states", "cow", "cow_states", cow.parse_states),
         FileSpec("cow_nmc", "cow", "cow_nmc", cow.parse_nmc),
         FileSpec("cow_majors", "cow", "cow_majors", cow.parse_majors),
