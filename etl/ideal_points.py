@@ -795,12 +795,15 @@ def _record_failure(conn: psycopg.Connection, *, vote_set: str, inputs_sha256: s
 
 
 def estimate(config: Settings | None = None, *, schema: str = "marts", full: bool = False,
-             vote_sets: Sequence[str] | None = None) -> list[RunOutcome]:
+             vote_sets: Sequence[str] | None = None, check_votes: bool = True,
+             ) -> list[RunOutcome]:
     """The refresh's estimation step: estimate each vote set whose inputs or settings changed.
 
     Reads the reconciled votes (``<schema>.fct_vote`` and ``dim_roll_call``) and the bridging
     pairs; a vote set whose newest completed run has the same inputs' fingerprint and settings
-    is skipped (``full``: estimated anyway). Each estimate is written with its ledger row in one
+    is skipped (``full``: estimated anyway). ``check_votes=False`` (the refresh's dbt build ran
+    no model, so the votes are as they were) skips reading the votes when every vote set has a
+    completed run with the same settings. Each estimate is written with its ledger row in one
     transaction; a failure is recorded in the ledger and raised, and the previous estimates stay.
     """
     from etl.config import get_settings
@@ -808,15 +811,21 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
 
     config = config or get_settings()
     settings = settings_from(config)
+    wanted = list(vote_sets or config.ideal_points_vote_sets)
     outcomes: list[RunOutcome] = []
     with connect(config) as conn:
+        previous_runs = {v: current_run(conn, v) for v in wanted}
+        if not full and not check_votes and all(
+            run is not None and run[2] == settings.as_json() for run in previous_runs.values()
+        ):
+            return [RunOutcome(v, "unchanged", run[0], run[1])  # type: ignore[index]
+                    for v, run in previous_runs.items()]
         votes = read_votes(conn, schema)
         pairs = read_bridging_pairs(conn)
         fingerprint = votes.fingerprint(pairs)
         conn.commit()
-        for vote_set in vote_sets or config.ideal_points_vote_sets:
-            previous = current_run(conn, vote_set)
-            conn.commit()
+        for vote_set in wanted:
+            previous = previous_runs[vote_set]
             if (not full and previous is not None and previous[1] == fingerprint
                     and previous[2] == settings.as_json()):
                 outcomes.append(RunOutcome(vote_set, "unchanged", previous[0], fingerprint))
@@ -840,6 +849,36 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
             outcomes.append(RunOutcome(vote_set, "estimated", run_id, fingerprint,
                                        result.iterations, seconds, data.n_cs))
     return outcomes
+
+
+#: The dbt models that read the estimates: built after the estimation step.
+DBT_SELECTOR = "source:ideal_points+"
+
+
+@dataclass
+class StepOutcome:
+    """The refresh's ideal-point step: the runs, and the dbt nodes built after them."""
+
+    runs: list[RunOutcome]
+    dbt: list[Any]
+
+
+def refresh_step(*, full: bool = False, upstream_changed: bool = True,
+                 config: Settings | None = None) -> StepOutcome:
+    """Estimate what changed, then build the models downstream of the estimates if needed.
+
+    Runs after the dbt build of everything else (``transform.build(exclude=[DBT_SELECTOR])``).
+    ``upstream_changed``: that build ran at least one model (or its state was unknown), so the
+    votes or the dimensions the marts join may have changed. The models of
+    :data:`DBT_SELECTOR` are built when a vote set was estimated, upstream changed or ``full``.
+    """
+    from etl import transform
+
+    runs = estimate(config, full=full, check_votes=full or upstream_changed)
+    timings: list[Any] = []
+    if full or upstream_changed or any(r.status == "estimated" for r in runs):
+        timings = transform.run_dbt(["build", "--select", DBT_SELECTOR], config)
+    return StepOutcome(runs, timings)
 
 
 def peak_memory_of_fit(data: Prepared, settings: EstimationSettings) -> tuple[FitResult, int]:

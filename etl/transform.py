@@ -93,7 +93,7 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNo
 
 
 def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
-          settings: Settings | None = None) -> list[DbtNodeTiming]:
+          settings: Settings | None = None, exclude: Sequence[str] = ()) -> list[DbtNodeTiming]:
     """``dbt build`` as a refresh needs it.
 
     ``changed_sources``: the source systems (dbt source names: unga, cow, ...) whose raw tables
@@ -113,16 +113,21 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     - with no saved state (a first build, or tables built by an earlier version that kept
       none): everything from scratch, as nothing says which code built the tables there.
     The manifest of each successful build is saved as the state for the next one.
+
+    ``exclude``: selectors left out of the from-scratch and source-driven builds (the refresh
+    leaves out ``source:ideal_points+``, built after the estimation step); models whose code
+    changed are still rebuilt here.
     """
     settings = settings or get_settings()
     dbt_dir = settings.warehouse_dir / "dbt"
     state_dir = build_state_dir(settings)
     if full or not (state_dir / "manifest.json").exists():
-        timings = run_dbt(["build", "--full-refresh"], settings)
+        timings = run_dbt(
+            ["build", "--full-refresh", *(["--exclude", *exclude] if exclude else [])], settings)
     else:
         state = ["--state", str(state_dir)]
         timings = []
-        unchanged_code = ["--exclude", "state:modified+", *state]
+        unchanged_code = ["--exclude", "state:modified+", *exclude, *state]
         if changed_sources is None:
             timings += run_dbt(["build", *unchanged_code], settings)
         elif changed_sources:
