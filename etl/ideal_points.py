@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import time
@@ -674,33 +675,41 @@ def _laplace_se(theta: NDArray, beta: NDArray, terms: _Terms, lay: _Layout, link
 # Reading the inputs, writing the outputs
 
 _VOTES_QUERY = """
-select v.rcid, v.ccode, r.session, r.year,
-       case v.vote when 'yes' then 0 when 'abstain' then 1 else 2 end,
-       coalesce(r.is_paragraph, false), coalesce(r.is_amendment, false),
-       coalesce(r.is_important, false),
-       coalesce(r.is_issue_me, false), coalesce(r.is_issue_nu, false),
-       coalesce(r.is_issue_di, false), coalesce(r.is_issue_hr, false),
-       coalesce(r.is_issue_co, false), coalesce(r.is_issue_ec, false)
-from {schema}.fct_vote as v
-inner join {schema}.dim_roll_call as r on v.rcid = r.rcid
-where v.vote in ('yes', 'abstain', 'no')
+copy (
+    select v.rcid, v.ccode, r.session, r.year,
+           case v.vote when 'yes' then 0 when 'abstain' then 1 else 2 end,
+           coalesce(r.is_paragraph, false)::int, coalesce(r.is_amendment, false)::int,
+           coalesce(r.is_important, false)::int,
+           coalesce(r.is_issue_me, false)::int, coalesce(r.is_issue_nu, false)::int,
+           coalesce(r.is_issue_di, false)::int, coalesce(r.is_issue_hr, false)::int,
+           coalesce(r.is_issue_co, false)::int, coalesce(r.is_issue_ec, false)::int
+    from {schema}.fct_vote as v
+    inner join {schema}.dim_roll_call as r on v.rcid = r.rcid
+    where v.vote in ('yes', 'abstain', 'no')
+) to stdout with (format csv)
 """
 
 
 def read_votes(conn: psycopg.Connection, schema: str = "marts") -> VoteTable:
-    """The yes/abstain/no votes of ``<schema>.fct_vote`` with their roll calls, in one query."""
+    """The yes/abstain/no votes of ``<schema>.fct_vote`` with their roll calls, in one query.
+
+    Streamed with COPY and parsed by numpy (about 35 MB of text for the whole history, instead
+    of a million Python tuples).
+    """
     query = sql.SQL(_VOTES_QUERY).format(schema=sql.Identifier(schema))
-    with conn.cursor() as cur:
-        cur.execute(query)
-        rows = cur.fetchall()
-    if not rows:
+    buffer = io.BytesIO()
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    if buffer.tell() == 0:
         raise IdealPointError(f"{schema}.fct_vote has no yes, abstain or no votes")
-    ints = np.array([r[:5] for r in rows], dtype=np.int64)
-    flags = np.array([r[5:] for r in rows], dtype=bool)
+    buffer.seek(0)
+    table = np.loadtxt(buffer, delimiter=",", dtype=np.int64, ndmin=2)
+    flags = table[:, 5:].astype(bool)
     return VoteTable(
-        rcid=ints[:, 0], ccode=ints[:, 1], session=ints[:, 2], year=ints[:, 3],
-        vote=ints[:, 4].astype(np.int8), is_paragraph=flags[:, 0], is_amendment=flags[:, 1],
-        is_important=flags[:, 2], issues=flags[:, 3:],
+        rcid=table[:, 0].copy(), ccode=table[:, 1].copy(), session=table[:, 2].copy(),
+        year=table[:, 3].copy(), vote=table[:, 4].astype(np.int8), is_paragraph=flags[:, 0],
+        is_amendment=flags[:, 1], is_important=flags[:, 2], issues=flags[:, 3:].copy(),
     )
 
 
