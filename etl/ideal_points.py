@@ -13,15 +13,17 @@ The model (one dimension, ordered probit, random walk):
   estimated session ``t'``, ``k`` estimated sessions later), ``theta ~ N(0, tau^2)`` (keeps
   perfectly separated blocs, such as the Warsaw Pact, finite), ``beta_j ~ N(0, 1)``,
   ``gamma ~ N(0, 25)``;
-- identification: after every sweep the positions are standardised over all country-sessions
-  (mean 0, sd 1; items re-expressed so that every ``eta`` is unchanged), as BSV do in their
-  sampler, and the direction is fixed by the USA (``direction_ccode``) on the positive side.
+- identification: the priors fix location and scale while fitting; the mode's positions are
+  then standardised over all country-sessions (mean 0, sd 1; items re-expressed so that every
+  ``eta`` is unchanged; standard errors divided by the same sd), as BSV's sampler standardises
+  its draws, and the direction is fixed by the USA (``direction_ccode``) on the positive side.
 
 The estimate is the posterior mode, found by alternating blockwise Newton steps: all positions at
 once (the random walk makes each country's precision tridiagonal, one banded solve for all
 countries), then all items at once (a 3x3 Newton step per item), each with backtracking so that
-the log-posterior never falls. Starting values are deterministic (first principal component of
-each session's vote matrix), so the same votes give the same numbers. Standard errors are the
+the log-posterior never falls; the sweeps are accelerated by SQUAREM. Starting values are
+deterministic (first principal component of each session's vote matrix), so the same votes give
+the same numbers. Standard errors are the
 Laplace approximation: the square root of the diagonal of the inverse of each country's
 tridiagonal posterior precision, items held at their mode.
 
@@ -610,39 +612,91 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
     for _ in range(3):
         beta, cuts, terms = _item_step(theta, beta, cuts, terms, lay, three)
     history: list[float] = []
-    converged = False
+    # The priors fix the scale while iterating, so every sweep raises the log posterior (and the
+    # acceleration below can check that); the positions are standardised once, at the end.
+    # (Standardising after every sweep, as BSV's sampler does, fights the priors and converges
+    # several times more slowly to nearly the same point: r = 0.999 on the real data.)
+    standardise_each_sweep = False
+    state = (theta, beta, cuts, terms)
+    sweeps = 0
     change = np.inf
     delta = np.zeros(data.n_cs)
-    iteration = 0
-    for iteration in range(1, settings.max_iterations + 1):
-        previous = theta
-        theta, terms, value = _theta_step(theta, beta, cuts, terms, lay, link, prior_var)
-        beta, cuts, terms = _item_step(theta, beta, cuts, terms, lay, three)
-        theta, beta, cuts = _standardise(theta, beta, cuts)
-        bad = np.flatnonzero(~np.isfinite(theta))
-        if bad.size or not (np.all(np.isfinite(beta)) and np.all(np.isfinite(cuts))):
+
+    def objective(st: tuple[NDArray, NDArray, NDArray, _Terms]) -> float:
+        return (float(st[3].logp.sum()) + _theta_prior(st[0], link, prior_var)
+                + float(_item_prior(st[1], st[2], three).sum()))
+
+    def sweep(st: tuple[NDArray, NDArray, NDArray, _Terms]
+              ) -> tuple[NDArray, NDArray, NDArray, _Terms]:
+        """One sweep: positions, items, standardisation; stops the fit on a non-finite value."""
+        nonlocal sweeps, change, delta
+        sweeps += 1
+        th, be, cu, te = st
+        th, te, _ = _theta_step(th, be, cu, te, lay, link, prior_var)
+        be, cu, te = _item_step(th, be, cu, te, lay, three)
+        if standardise_each_sweep:
+            th, be, cu = _standardise(th, be, cu)
+        bad = np.flatnonzero(~np.isfinite(th))
+        if bad.size or not (np.all(np.isfinite(be)) and np.all(np.isfinite(cu))):
             rows = bad if bad.size else np.arange(data.n_cs)
             raise IdealPointError(
-                f"ideal points are not finite after sweep {iteration} in "
+                f"ideal points are not finite after sweep {sweeps} in "
                 f"{_name_sessions(data, rows)}; the estimate was not written")
-        history.append(value)
-        delta = np.abs(theta - previous)
+        delta = np.abs(th - st[0])
         change = float(delta.max())
-        if change < settings.tolerance:
-            converged = True
+        return th, be, cu, te
+
+    # Sweeps accelerated by SQUAREM (Varadhan & Roland 2008, Scand. J. Stat. 35): two sweeps,
+    # a step along their extrapolation, a sweep from there; kept only if the log posterior is
+    # no lower than after the two plain sweeps.
+    converged = False
+    while sweeps < settings.max_iterations and not converged:
+        one = sweep(state)
+        if change < settings.tolerance or sweeps >= settings.max_iterations:
+            state, converged = one, change < settings.tolerance
             break
+        two = sweep(one)
+        if change < settings.tolerance or sweeps + 1 > settings.max_iterations:
+            state, converged = two, change < settings.tolerance
+            break
+        x0 = np.concatenate([state[0], state[1], state[2].ravel()])
+        x1 = np.concatenate([one[0], one[1], one[2].ravel()])
+        x2 = np.concatenate([two[0], two[1], two[2].ravel()])
+        r, v = x1 - x0, x2 - 2.0 * x1 + x0
+        norm_v = float(np.linalg.norm(v))
+        alpha = min(-float(np.linalg.norm(r)) / norm_v, -1.0) if norm_v > 0 else -1.0
+        x = x0 - 2.0 * alpha * r + alpha * alpha * v
+        n_cs, m = data.n_cs, data.n_items
+        th, be = x[:n_cs], x[n_cs:n_cs + m]
+        cu = x[n_cs + m:].reshape(m, 2).copy()
+        cu[:, 1] = np.where(three, np.maximum(cu[:, 1], cu[:, 0] + 1e-3), cu[:, 0])
+        guess = (th, be, cu, _evaluate(th, be, cu, lay))
+        three_ = sweep(guess) if np.isfinite(x).all() else two
+        if three_ is not two and objective(three_) >= objective(two):
+            state = three_
+            history.append(objective(state))
+            converged = change < settings.tolerance
+        else:
+            state = two
+            history.append(objective(state))
+            delta = np.abs(two[0] - one[0])
+            change = float(delta.max())
+    theta, beta, cuts, terms = state
+    iteration = sweeps
     if not converged:
         worst = np.flatnonzero(delta >= 0.5 * change)
         raise IdealPointError(
             f"ideal points did not converge in {settings.max_iterations} sweeps: the largest "
             f"change in the last sweep was {change:.2g} (tolerance {settings.tolerance:g}) in "
             f"{_name_sessions(data, worst)}; the estimate was not written")
+    se = _laplace_se(theta, beta, terms, lay, link, prior_var)
+    log_post = objective(state)
+    # the scale: positions standardised over all country-sessions (items re-expressed)
+    se = se / float(theta.std())
+    theta, beta, cuts = _standardise(theta, beta, cuts)
     anchor = data.cs_ccode == settings.direction_ccode
     if anchor.any() and theta[anchor].mean() < 0:
         theta, beta = -theta, -beta  # every eta = beta * theta is unchanged
-    se = _laplace_se(theta, beta, terms, lay, link, prior_var)
-    log_post = (float(terms.logp.sum()) + _theta_prior(theta, link, prior_var)
-                + float(_item_prior(beta, cuts, three).sum()))
     return FitResult(
         cs_ccode=data.cs_ccode, cs_session=data.cs_session, cs_n_votes=data.cs_n_votes,
         theta=theta, se=se, beta=beta, cuts=cuts, item_rcid=data.item_rcid,

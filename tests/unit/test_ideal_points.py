@@ -152,15 +152,15 @@ def test_a_fit_that_does_not_converge_is_an_error_naming_the_session() -> None:
 def test_non_finite_positions_are_an_error_naming_the_session(monkeypatch) -> None:
     sim = simulate(sessions=(7, 8))
     data = ip.prepare(sim.votes, sim.pairs, ip.EstimationSettings())
-    real = ip._standardise
+    real = ip._theta_step
 
-    def poisoned(theta, beta, cuts):
-        theta, beta, cuts = real(theta, beta, cuts)
+    def poisoned(theta, *args, **kwargs):
+        theta, terms, value = real(theta, *args, **kwargs)
         theta = theta.copy()
         theta[data.cs_session == 8] = np.nan
-        return theta, beta, cuts
+        return theta, terms, value
 
-    monkeypatch.setattr(ip, "_standardise", poisoned)
+    monkeypatch.setattr(ip, "_theta_step", poisoned)
     with pytest.raises(ip.IdealPointError, match=r"not finite after sweep 1 in session\(s\) 8;"):
         ip.fit(data)
 
