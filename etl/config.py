@@ -78,9 +78,16 @@ class Settings(BaseSettings):
     )
     # Dynamic ordinal ideal points (etl/ideal_points.py; Bailey, Strezhnev & Voeten 2017).
     ideal_points_vote_sets: list[str] = Field(
-        default_factory=lambda: ["all"], min_length=1,
+        default_factory=lambda: ["all", "important", "me", "nu", "di", "hr", "co", "ec"],
+        min_length=1,
         description="Vote sets estimated on each refresh: all, important, or the issue codes "
         "me, nu, di, hr, co, ec (ALLIANCES_IDEAL_POINTS_VOTE_SETS='[\"all\", \"hr\"]').",
+    )
+    # reaches dbt as the var `ideal_point_dyad_vote_sets` (etl.transform.dbt_vars)
+    ideal_points_dyad_vote_sets: list[str] = Field(
+        default_factory=lambda: ["all"],
+        description="Vote sets of fct_dyad_session_ideal_point_distance (about 0.8 million "
+        "dyad-sessions each).",
     )
     ideal_points_random_walk_variance: float = Field(
         default=0.5, gt=0,
@@ -124,7 +131,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _ideal_point_vote_sets_known(self) -> Settings:
         known = ("all", "important", "me", "nu", "di", "hr", "co", "ec")
-        unknown = [v for v in self.ideal_points_vote_sets if v not in known]
+        unknown = [v for v in [*self.ideal_points_vote_sets, *self.ideal_points_dyad_vote_sets]
+                   if v not in known]
         if unknown:
             raise ValueError(f"ideal_points_vote_sets has {unknown}; known: {', '.join(known)}")
         return self

@@ -76,6 +76,10 @@ class IdealPointError(WarehouseError):
     """The ideal-point estimation cannot run on these inputs or did not converge."""
 
 
+class NoVotesError(IdealPointError):
+    """A vote set has no votes left after the filters (e.g. an issue set before its sessions)."""
+
+
 @dataclass(frozen=True)
 class EstimationSettings:
     """What the estimate depends on besides the votes (recorded in the run's ledger row)."""
@@ -185,6 +189,11 @@ class FitResult:
 # Preparing the votes
 
 
+#: The first session of each issue-specific vote set, as in BSV's replication code
+#: (UN_DataProcessing.R): earlier sessions have too few votes on the issue to place countries.
+VOTE_SET_FIRST_SESSION = {"me": 29, "hr": 25, "nu": 33, "ec": 26, "co": 14, "di": 29}
+
+
 def select_vote_set(votes: VoteTable, vote_set: str) -> VoteTable:
     """The votes of one vote set (``all``, ``important`` or an issue code)."""
     if vote_set == "all":
@@ -192,7 +201,9 @@ def select_vote_set(votes: VoteTable, vote_set: str) -> VoteTable:
     if vote_set == "important":
         return votes.take(votes.is_important)
     if vote_set in ISSUE_CODES:
-        return votes.take(votes.issues[:, ISSUE_CODES.index(vote_set)])
+        keep = votes.issues[:, ISSUE_CODES.index(vote_set)]
+        keep &= votes.session >= VOTE_SET_FIRST_SESSION[vote_set]
+        return votes.take(keep)
     raise IdealPointError(f"unknown vote set {vote_set!r}; known: {', '.join(VOTE_SETS)}")
 
 
@@ -231,7 +242,7 @@ def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSett
     """Filter, bridge, drop unanimous items and index the votes for :func:`fit`."""
     chosen = filter_votes(select_vote_set(votes, vote_set), settings)
     if len(chosen) == 0:
-        raise IdealPointError(f"vote set {vote_set!r}: no votes left after the filters")
+        raise NoVotesError(f"vote set {vote_set!r}: no votes left after the filters")
     item_key = link_items(chosen.rcid, pairs)
     item_rcid, obs_item = np.unique(item_key, return_inverse=True)
     # categories seen per item: an item with one category (unanimous) carries no information
@@ -791,7 +802,7 @@ class RunOutcome:
     """What the estimation step did for one vote set."""
 
     vote_set: str
-    status: str  # estimated | unchanged
+    status: str  # estimated | unchanged | no_votes (none left after the filters)
     run_id: int | None
     inputs_sha256: str
     iterations: int = 0
@@ -897,6 +908,14 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
             clock = time.perf_counter()
             try:
                 data = prepare(votes, pairs, settings, vote_set)
+            except NoVotesError:
+                # nothing to estimate (yet): no rows for the set, never stale ones
+                with conn.transaction():
+                    conn.execute("delete from raw.ideal_point_estimates where vote_set = %s",
+                                 (vote_set,))
+                outcomes.append(RunOutcome(vote_set, "no_votes", None, fingerprint))
+                continue
+            try:
                 result = fit(data, settings)
             except IdealPointError as exc:
                 message = f"vote set {vote_set!r}: {exc}"

@@ -54,6 +54,7 @@ def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
         "hegemon_ccode": settings.hegemon_ccode,
         "rival_ccode": primary_rivals[0],
         "legitimacy_window_years": settings.legitimacy_window_years,
+        "ideal_point_dyad_vote_sets": list(settings.ideal_points_dyad_vote_sets),
     }
 
 

@@ -132,10 +132,12 @@ def test_filters_drop_session_19_late_paragraph_votes_and_unanimous_items() -> N
 
 
 def test_vote_sets_select_important_and_issue_votes() -> None:
-    votes = _votes([(1, 2, 50, 1995, 0, False), (2, 2, 50, 1995, 2, False)])
-    votes.is_important[:] = [True, False]
-    votes.issues[:, ip.ISSUE_CODES.index("hr")] = [False, True]
+    votes = _votes([(1, 2, 50, 1995, 0, False), (2, 2, 50, 1995, 2, False),
+                    (3, 2, 24, 1969, 2, False)])
+    votes.is_important[:] = [True, False, False]
+    votes.issues[:, ip.ISSUE_CODES.index("hr")] = [False, True, True]
     assert ip.select_vote_set(votes, "important").rcid.tolist() == [1]
+    # human-rights estimates start with session 25, as BSV's
     assert ip.select_vote_set(votes, "hr").rcid.tolist() == [2]
     with pytest.raises(ip.IdealPointError, match="unknown vote set 'xx'"):
         ip.select_vote_set(votes, "xx")

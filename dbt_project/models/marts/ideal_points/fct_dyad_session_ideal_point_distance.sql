@@ -1,11 +1,13 @@
 -- One row per vote set, UNGA session and undirected dyad (ccode_a < ccode_b) of states that
--- both have an ideal point that session: the distance between their ideal points.
+-- both have an ideal point that session: the distance between their ideal points. Only the
+-- vote sets of the var ideal_point_dyad_vote_sets (default: all).
 
 with
 
 ideal_points as (
 
     select * from {{ ref('fct_country_session_ideal_point') }}
+    where vote_set in ('{{ var("ideal_point_dyad_vote_sets") | join("', '") }}')
 
 ),
 
