@@ -84,6 +84,7 @@ def main() -> None:
           f"lowest {values.min():.3f} (sessions {', '.join(f'{s}: {r:.2f}' for s, r in worst)})")
     side_ok = 0
     side_total = 0
+    failed: list[int] = []
     for session in np.unique(data.cs_session):
         here = data.cs_session == session
         pos = {int(c): float(t) for c, t in zip(data.cs_ccode[here], fit.theta[here],
@@ -93,7 +94,11 @@ def main() -> None:
         if west and other:
             side_total += 1
             side_ok += min(west) > max(other)
-    print(f"USA and Israel above Cuba, Iran and North Korea: {side_ok} of {side_total} sessions")
+            if min(west) <= max(other):
+                failed.append(int(session))
+    print(f"USA and Israel above Cuba, Iran and North Korea: {side_ok} of {side_total} sessions"
+          f" (not in sessions {', '.join(map(str, failed)) or 'none'}: before 1959 Cuba and "
+          f"before 1979 Iran voted with the West)")
     for session in (10, 30, 45, 60, int(data.cs_session.max())):
         here = data.cs_session == session
         pos = {int(c): float(t) for c, t in zip(data.cs_ccode[here], fit.theta[here],

@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-VOTE_CODES = {"yes": 0, "abstain": 1, "no": 2}
 #: The vote sets the model can run on: every roll call, Voeten's important votes, or one of the
 #: six issue codes of the roll calls (as Voeten publishes issue-specific estimates).
 VOTE_SETS = ("all", "important", "me", "nu", "di", "hr", "co", "ec")
@@ -627,7 +626,6 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
     # acceleration below can check that); the positions are standardised once, at the end.
     # (Standardising after every sweep, as BSV's sampler does, fights the priors and converges
     # several times more slowly to nearly the same point: r = 0.999 on the real data.)
-    standardise_each_sweep = False
     state = (theta, beta, cuts, terms)
     sweeps = 0
     change = np.inf
@@ -645,8 +643,6 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
         th, be, cu, te = st
         th, te, _ = _theta_step(th, be, cu, te, lay, link, prior_var)
         be, cu, te = _item_step(th, be, cu, te, lay, three)
-        if standardise_each_sweep:
-            th, be, cu = _standardise(th, be, cu)
         bad = np.flatnonzero(~np.isfinite(th))
         if bad.size or not (np.all(np.isfinite(be)) and np.all(np.isfinite(cu))):
             rows = bad if bad.size else np.arange(data.n_cs)
