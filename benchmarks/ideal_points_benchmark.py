@@ -4,6 +4,7 @@ Reads the reconciled votes of a built warehouse (``alliances refresh`` first) an
 pairs, and fits the model as the refresh does, without writing anything:
 
     .venv/bin/python benchmarks/ideal_points_benchmark.py [--vote-set all] [--every-vote-set]
+        [--sensitivity]
 
 Figures: the time to read the votes, to prepare them (filters, bridging, unanimous items) and
 to fit; the sweeps; the peak memory (numpy allocations traced by tracemalloc, and the process's
@@ -16,6 +17,7 @@ country-session after the filters, and the spread of the standard errors.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import sys
 import time
@@ -39,6 +41,9 @@ def main() -> None:
     parser.add_argument("--vote-set", default="all", choices=ip.VOTE_SETS)
     parser.add_argument("--every-vote-set", action="store_true",
                         help="also fit the other vote sets and print their times and sweeps")
+    parser.add_argument("--sensitivity", action="store_true",
+                        help="refit with half the random-walk variance and four times the "
+                             "position prior's, and compare with the default fit")
     args = parser.parse_args()
     config = get_settings()
     settings = ip.settings_from(config)
@@ -111,6 +116,25 @@ def main() -> None:
     print(f"votes per country-session: median {int(np.median(n))}, 5% {int(np.percentile(n, 5))},"
           f" max {int(n.max())}; standard errors: median {np.median(fit.se):.3f}, "
           f"95% {np.percentile(fit.se, 95):.3f}")
+    if args.sensitivity:
+        same_country = np.r_[False, data.cs_ccode[1:] == data.cs_ccode[:-1]]
+        for label, changed in (
+            ("random walk variance / 2",
+             dataclasses.replace(settings, random_walk_variance=settings.random_walk_variance / 2)),
+            ("position prior variance x 4",
+             dataclasses.replace(settings,
+                                 position_prior_variance=settings.position_prior_variance * 4)),
+        ):
+            other = ip.fit(data, changed).theta
+            per_session = [np.corrcoef(fit.theta[data.cs_session == s_],
+                                       other[data.cs_session == s_])[0, 1]
+                           for s_ in np.unique(data.cs_session)]
+            changes = np.corrcoef(np.diff(fit.theta)[same_country[1:]],
+                                  np.diff(other)[same_country[1:]])[0, 1]
+            print(f"{label}: r with the default fit per session median "
+                  f"{np.median(per_session):.4f}, lowest {np.min(per_session):.4f}; pooled "
+                  f"{np.corrcoef(fit.theta, other)[0, 1]:.4f}; within-country changes "
+                  f"{changes:.4f}")
     if args.every_vote_set:
         total = fit_untraced_s
         for vote_set in ip.VOTE_SETS:
