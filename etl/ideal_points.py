@@ -637,7 +637,7 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
 
     def sweep(st: tuple[NDArray, NDArray, NDArray, _Terms]
               ) -> tuple[NDArray, NDArray, NDArray, _Terms]:
-        """One sweep: positions, items, standardisation; stops the fit on a non-finite value."""
+        """One sweep: all positions, then all items; stops the fit on a non-finite value."""
         nonlocal sweeps, change, delta
         sweeps += 1
         th, be, cu, te = st
