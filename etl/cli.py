@@ -114,6 +114,10 @@ def refresh(
     for t in slow:
         dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
     console.print(dbt_table)
+    for run in result.get("ideal_points", []):
+        console.print(f"ideal points {run.vote_set}: {run.status}"
+                      + (f" ({run.iterations} sweeps, {run.wall_seconds:.1f} s)"
+                         if run.status == "estimated" else ""))
     console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s "
                   f"({len(result['dbt'])} dbt nodes)")
 

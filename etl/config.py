@@ -89,6 +89,38 @@ class Settings(BaseSettings):
         description="Share by which a file's rows may drop against its previous load "
         "(more: refused unless `--accept-shrink FILE`).",
     )
+    # Dynamic ordinal ideal points (etl/ideal_points.py; Bailey, Strezhnev & Voeten 2017).
+    ideal_points_vote_sets: list[str] = Field(
+        default_factory=lambda: ["all", "important", "me", "nu", "di", "hr", "co", "ec"],
+        min_length=1,
+        description="Vote sets estimated on each refresh: all, important, or the issue codes "
+        "me, nu, di, hr, co, ec (ALLIANCES_IDEAL_POINTS_VOTE_SETS='[\"all\", \"hr\"]').",
+    )
+    # reaches dbt as the var `ideal_point_dyad_vote_sets` (etl.transform.dbt_vars)
+    ideal_points_dyad_vote_sets: list[str] = Field(
+        default_factory=lambda: ["all"],
+        description="Vote sets of fct_dyad_session_ideal_point_distance (about 0.8 million "
+        "dyad-sessions each).",
+    )
+    ideal_points_random_walk_variance: float = Field(
+        default=0.5, gt=0,
+        description="sigma^2 of the random walk theta_t ~ N(theta_t-1, sigma^2) per session, on "
+        "the standardised scale (smaller: smoother paths).",
+    )
+    ideal_points_position_prior_variance: float = Field(
+        default=1.0, gt=0, description="tau^2 of the prior theta ~ N(0, tau^2) of every position.")
+    ideal_points_paragraph_cutoff_year: int | None = Field(
+        default=1989,
+        description="Paragraph (and, with drop_amendments, amendment) votes dated after this "
+        "year are dropped, as BSV do from session 44 on; unset: none dropped.",
+    )
+    ideal_points_drop_amendments: bool = Field(
+        default=True, description="Drop amendment votes after the cutoff year too (as BSV).")
+    ideal_points_skip_sessions: list[int] = Field(
+        default_factory=lambda: [19], description="Sessions left out (19: no recorded votes).")
+    ideal_points_max_iterations: int = Field(default=500, ge=1)
+    ideal_points_tolerance: float = Field(
+        default=1e-4, gt=0, description="Converged when no position moves more in a sweep.")
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(
@@ -108,6 +140,15 @@ class Settings(BaseSettings):
     # The nightly deployment of the refresh flow (`alliances schedule`).
     schedule_cron: str = Field(default="0 3 * * *", description="Cron of the nightly refresh.")
     schedule_timezone: str = Field(default="UTC", description="IANA time zone of schedule_cron.")
+
+    @model_validator(mode="after")
+    def _ideal_point_vote_sets_known(self) -> Settings:
+        known = ("all", "important", "me", "nu", "di", "hr", "co", "ec")
+        unknown = [v for v in [*self.ideal_points_vote_sets, *self.ideal_points_dyad_vote_sets]
+                   if v not in known]
+        if unknown:
+            raise ValueError(f"ideal_points_vote_sets has {unknown}; known: {', '.join(known)}")
+        return self
 
     @model_validator(mode="after")
     def _hegemons_consistent(self) -> Settings:

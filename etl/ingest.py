@@ -19,7 +19,7 @@ from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.errors import WarehouseError
 from etl.ledger import Guards, LoadOutcome, load_file
-from etl.sources import atop, catalog, cow, loaders, unga
+from etl.sources import atop, bridging, catalog, cow, loaders, unga
 from etl.sources.base import ParseResult, ParseStream
 
 
@@ -45,6 +45,8 @@ FILE_SPECS: dict[str, FileSpec] = {
                  unga.stream_unvotes_roll_calls, ("rcid",)),
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
                  unga.stream_unvotes_roll_call_issues, ("rcid", "short_name")),
+        FileSpec("unga_bridging_pairs", "unga", "unga_bridging_pairs",
+                 bridging.parse_bridging_pairs, ("rcid1", "rcid2")),
         FileSpec("cow_states", "cow", "cow_states", cow.stream_states,
                  ("ccode", "styear", "stmonth", "stday")),
         FileSpec("cow_nmc", "cow", "cow_nmc", cow.stream_nmc, ("ccode", "year")),

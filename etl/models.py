@@ -434,3 +434,62 @@ class CowMajor(_Landing, Base):
     endmonth: Mapped[int] = mapped_column(Integer)
     endday: Mapped[int] = mapped_column(Integer)
     version: Mapped[int | None] = mapped_column(Integer)
+
+
+class UngaBridgingPair(_Landing, Base):
+    """Bailey-Strezhnev-Voeten bridging pairs (``Matches.csv``): roll calls on one resolution."""
+
+    __tablename__ = "unga_bridging_pairs"
+    __table_args__ = {
+        "comment": "Bailey-Strezhnev-Voeten bridging pairs (Matches.csv): identical resolutions"
+    }
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    pair_id: Mapped[int | None] = mapped_column(Integer, comment="v1: the pair's number")
+    rcid1: Mapped[int] = mapped_column(Integer)
+    rcid2: Mapped[int] = mapped_column(Integer)
+
+
+class IdealPointRun(Base):
+    """One row per ideal-point estimation of one vote set (the estimation ledger)."""
+
+    __tablename__ = "ideal_point_runs"
+    __table_args__ = {"comment": "One row per ideal-point estimation of one vote set"}
+
+    run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    vote_set: Mapped[str] = mapped_column(Text, comment="all, important or an issue code")
+    inputs_sha256: Mapped[str] = mapped_column(
+        Text, index=True, comment="Fingerprint of the votes, roll calls and bridging pairs read")
+    settings: Mapped[dict] = mapped_column(JSONB)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(Text, comment="running | completed | failed")
+    iterations: Mapped[int | None] = mapped_column(Integer)
+    converged: Mapped[bool | None] = mapped_column(Boolean)
+    max_change: Mapped[float | None] = mapped_column(
+        Double, comment="Largest change of a position in the last sweep")
+    log_posterior: Mapped[float | None] = mapped_column(Double)
+    wall_seconds: Mapped[float | None] = mapped_column(Double)
+    n_votes: Mapped[int | None] = mapped_column(BigInteger)
+    n_items: Mapped[int | None] = mapped_column(Integer)
+    n_roll_calls_unanimous: Mapped[int | None] = mapped_column(Integer)
+    n_country_sessions: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IdealPointEstimate(Base):
+    """Ideal point per vote set, country and session, of the current run of the vote set."""
+
+    __tablename__ = "ideal_point_estimates"
+    __table_args__ = {
+        "comment": "Ideal point per vote set, country and session (the current run of the set)"
+    }
+
+    run_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("raw.ideal_point_runs.run_id", ondelete="CASCADE"))
+    vote_set: Mapped[str] = mapped_column(Text, primary_key=True)
+    ccode: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ideal_point: Mapped[float] = mapped_column(Double)
+    standard_error: Mapped[float] = mapped_column(Double)
+    n_votes: Mapped[int] = mapped_column(Integer)

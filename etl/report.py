@@ -320,6 +320,62 @@ def chart_capability_vs_affinity(rows: Rows, hegemon: str) -> bytes:
     return _png(fig)
 
 
+IDEAL_POINT_COLOURS = ("#1f4e9c", "#d1495b", "#2a9d5c", "#8e5ea2", "#e08e29")
+
+
+def chart_ideal_points_over_time(rows: Rows, hegemon: str) -> bytes:
+    """(d) Each hegemon's ideal point per session (solid) and its treaty allies' mean (dashed)."""
+    del hegemon  # every hegemon of the marts is drawn
+    fig = _figure()
+    ax = fig.subplots()
+    series: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for r in rows.dicts():
+        if r["mean_ideal_point"] is not None:
+            key = (int(r["hegemon_ccode"]), str(r["series"]))
+            series[key].append((int(r["session_year"]), float(r["mean_ideal_point"])))
+            names[key[0]] = r["hegemon_name"] or f"COW state {key[0]}"
+    if not series:
+        _no_data(ax, "No ideal points in the warehouse (run alliances refresh)")
+        return _png(fig)
+    for i, ccode in enumerate(sorted(names)):
+        colour = IDEAL_POINT_COLOURS[i % len(IDEAL_POINT_COLOURS)]
+        for kind, style, label in (("hegemon", "-", names[ccode]),
+                                   ("treaty_allies", "--", f"{names[ccode]}: treaty allies")):
+            points = sorted(series.get((ccode, kind), []))
+            if points:
+                xs: list[float] = []
+                ys: list[float] = []
+                for year, value in points:  # a gap of over two years breaks the line
+                    if xs and year - xs[-1] > 2:
+                        xs.append(math.nan)
+                        ys.append(math.nan)
+                    xs.append(year)
+                    ys.append(value)
+                ax.plot(xs, ys, linestyle=style, marker="o", markersize=2, linewidth=1.6,
+                        color=colour, label=label)
+    ax.axhline(0.0, color="#888888", linewidth=0.8)
+    ax.set_xlabel("Year the UNGA session opened")
+    ax.set_ylabel("Ideal point (all votes; sd 1, USA positive)")
+    ax.set_title("Dynamic ideal points of the hegemons and their treaty allies")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", frameon=False, fontsize=8.5, ncol=2)
+    return _png(fig)
+
+
+def ideal_points_by_decade(rows: Rows) -> Rows:
+    """Per hegemon, series and decade: the mean ideal point over the decade's sessions."""
+    groups: dict[tuple[str, str, int], list[float]] = defaultdict(list)
+    for r in rows.dicts():
+        if r["mean_ideal_point"] is not None:
+            decade = int(r["session_year"]) // 10 * 10
+            groups[(r["hegemon_name"] or str(r["hegemon_ccode"]), r["series"], decade)].append(
+                float(r["mean_ideal_point"]))
+    out = tuple((name, kind, f"{decade}s", round(sum(v) / len(v), 3), len(v))
+                for (name, kind, decade), v in sorted(groups.items()))
+    return Rows(("hegemon", "series", "decade", "mean_ideal_point", "n_sessions"), out)
+
+
 ANALYSES: tuple[Analysis, ...] = (
     Analysis(
         name="hegemon_allies_vs_non_allies_agreement",
@@ -358,6 +414,20 @@ ANALYSES: tuple[Analysis, ...] = (
         reading=("One point per state and year: the hegemon's CINC over the state's (COW NMC "
                  "v7.0), on a log scale, against the state's agree_exact with the hegemon. The "
                  "slope is the change in agreement per tenfold capability ratio."),
+    ),
+    Analysis(
+        name="hegemon_allies_ideal_points",
+        anchor="ideal-points",
+        title="(d) Ideal points of the hegemons and their treaty allies over time",
+        question=("Where do the hegemons and their treaty allies stand on the UN's main "
+                  "dimension of conflict, and do the allies move with their hegemon?"),
+        chart=chart_ideal_points_over_time,
+        table=ideal_points_by_decade,
+        reading=("Dynamic ordinal ideal points (Bailey, Strezhnev & Voeten 2017) estimated by "
+                 "the warehouse from all its votes (fct_country_session_ideal_point): one "
+                 "dimension, standardised over all country-sessions, the USA positive. Solid: "
+                 "the hegemon; dashed: the mean of the states with an ATOP defence obligation "
+                 "toward it or from it in the session's year (ATOP ends in 2016)."),
     ),
 )
 

@@ -59,6 +59,7 @@ def dbt_vars(settings: Settings | None = None, *, shadow: bool = False) -> dict[
         "legitimacy_window_years": settings.legitimacy_window_years,
         # not a setting: a refresh builds into the shadow schemas (write-audit-publish)
         "wap_schema_suffix": SHADOW_SUFFIX if shadow else "",
+        "ideal_point_dyad_vote_sets": list(settings.ideal_points_dyad_vote_sets),
     }
 
 
@@ -119,7 +120,8 @@ _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 
 
 def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
-          settings: Settings | None = None) -> list[DbtNodeTiming]:
+          settings: Settings | None = None, exclude: Sequence[str] = (),
+          select: Sequence[str] = ()) -> list[DbtNodeTiming]:
     """``dbt build`` as a refresh needs it: write, audit, then publish.
 
     Write and audit: every node the refresh rebuilds is built, and tested, in a shadow schema
@@ -149,18 +151,26 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     - with no saved state (a first build, or tables built by an earlier version that kept
       none): everything from scratch, as nothing says which code built the tables there.
     The manifest of each successful build is saved as the state for the next one.
+
+    ``exclude``: selectors left out of the from-scratch and source-driven builds (the refresh
+    leaves out ``source:ideal_points+``, built after the estimation step); models whose code
+    changed are still rebuilt here. ``select``: build (and publish) just these selectors, as
+    they are (the refresh's second build, after the estimation step).
     """
     settings = settings or get_settings()
     dbt_dir = settings.warehouse_dir / "dbt"
     state_dir = build_state_dir(settings)
     drop_shadow(settings)  # a crashed or failed build's leftovers: start clean
+    excluded = ["--exclude", *exclude] if exclude else []
     try:
-        if full or not (state_dir / "manifest.json").exists():
-            timings = run_dbt(["build", "--full-refresh"], settings, shadow=True)
+        if select:
+            timings = run_dbt(["build", "--select", *select], settings, shadow=True)
+        elif full or not (state_dir / "manifest.json").exists():
+            timings = run_dbt(["build", "--full-refresh", *excluded], settings, shadow=True)
         else:
             state = ["--state", str(state_dir)]
             timings = []
-            unchanged_code = ["--exclude", "state:modified+", *state]
+            unchanged_code = ["--exclude", "state:modified+", *exclude, *state]
             if changed_sources is None:
                 timings += run_dbt(["build", *unchanged_code], settings, shadow=True)
             elif changed_sources:

@@ -1,4 +1,4 @@
-"""The nightly refresh: resolve sources, migrate, ingest each source system, dbt build.
+"""The nightly refresh: resolve sources, migrate, ingest, dbt build, estimate ideal points.
 
 Runs locally with no Prefect server (Prefect starts a temporary API for the run). Tasks are one
 line around ``etl``; retries only where there is network I/O (the download).
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from etl import download, ingest, migrate, status, transform
+from etl import download, ideal_points, ingest, migrate, status, transform
 from etl.config import get_settings
 from etl.db import connect, refresh_lock
 from etl.ledger import LoadOutcome
@@ -40,7 +40,13 @@ def ingest_task(source: str, paths: dict[str, Path], full: bool,
 
 @task(name="dbt-build")
 def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list[DbtNodeTiming]:
-    return transform.build(full=full, changed_sources=changed_sources)
+    return transform.build(full=full, changed_sources=changed_sources,
+                           exclude=[ideal_points.DBT_SELECTOR])
+
+
+@task(name="ideal-points")
+def ideal_points_task(full: bool, upstream_changed: bool) -> ideal_points.StepOutcome:
+    return ideal_points.refresh_step(full=full, upstream_changed=upstream_changed)
 
 
 @flow(name="refresh", log_prints=True)
@@ -76,6 +82,9 @@ def refresh(
                 changed_sources = (None if unbuilt is None
                                    else sorted({*changed_sources, *unbuilt}))
             timings = dbt_build_task(full, changed_sources)
+            # after the vote models, before the models that read the estimates
+            estimated = ideal_points_task(full, bool(timings) or not last_ok)
+            timings += estimated.dbt
         except Exception as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc),
                                   files_loaded=sum(o.status == "loaded" for o in outcomes))
@@ -86,4 +95,4 @@ def refresh(
             files_unchanged=sum(o.status == "unchanged" for o in outcomes),
         )
         logger.info("refresh %s completed: %d files loaded", run_id, len(outcomes))
-    return {"loads": outcomes, "dbt": timings}
+    return {"loads": outcomes, "dbt": timings, "ideal_points": estimated.runs}

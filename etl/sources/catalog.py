@@ -133,6 +133,21 @@ _ENTRIES: tuple[CatalogEntry, ...] = (
         ),
     ),
     CatalogEntry(
+        name="unga_bridging_pairs",
+        source="unga",
+        relpath="unga/voeten/Matches.csv",
+        url="https://raw.githubusercontent.com/evoeten/"
+        "United-Nations-General-Assembly-Votes-and-Ideal-Points/master/Data/Matches.csv",
+        sha256="3aacf8efdbc334ab5242f9fb89a7ccaa6539d4b1600b3a31df441a56f8ad61e3",
+        citation=(
+            "Michael A. Bailey, Anton Strezhnev and Erik Voeten, 2017, Estimating Dynamic State "
+            "Preferences from United Nations Voting Data, Journal of Conflict Resolution 61(2): "
+            "430-456; replication files (Data/Matches.csv)"
+        ),
+        licence="MIT (Voeten's GitHub repository of the ideal-point replication files)",
+        note="Bridging pairs for the ideal points; URL not byte-checked against this copy.",
+    ),
+    CatalogEntry(
         name="unvotes_votes",
         source="unga",
         relpath="unga/unvotes/un_votes.csv.gz",

@@ -79,6 +79,23 @@ def test_marts_hold_one_vote_per_roll_call_and_country(built: Settings, source_s
     assert usa_2003[0] > 50 and 0.3 < usa_2003[1] < 0.8  # UK-USA agreement in 2003
 
 
+def test_ideal_points_are_estimated_after_the_vote_models(built: Settings) -> None:
+    with connect(built) as conn:
+        points = conn.execute("""
+            select session, count(*), bool_and(standard_error > 0),
+                   max(ideal_point) filter (where ccode = 2)
+            from marts.fct_country_session_ideal_point where vote_set = 'all' group by session
+        """).fetchall()
+        dyads = conn.execute("""select count(*) from marts.fct_dyad_session_ideal_point_distance
+                                where vote_set = 'all'""").fetchone()[0]
+        runs = conn.execute("""select vote_set, status, converged from raw.ideal_point_runs
+                               where vote_set = 'all'""").fetchall()
+    assert {p[0] for p in points} == SESSIONS
+    assert all(p[2] and p[3] > 0 for p in points)  # the USA on the positive side
+    assert dyads == sum(n * (n - 1) // 2 for _, n, _, _ in points)
+    assert runs == [("all", "completed", True)]
+
+
 def test_second_refresh_adds_nothing_and_changes_nothing(
     built: Settings, source_slice: Path
 ) -> None:
@@ -90,6 +107,7 @@ def test_second_refresh_adds_nothing_and_changes_nothing(
     result = refresh(source_dir=str(source_slice), allow_download=False)
     assert {o.status for o in result["loads"]} == {"unchanged"}
     assert result["dbt"] == []  # nothing changed: no model rebuilt
+    assert {r.status for r in result["ideal_points"]} <= {"unchanged", "no_votes"}
     with connect(built) as conn:
         assert conn.execute("select count(*) from raw.load_ledger").fetchone()[0] == ledger_before
         assert (
@@ -195,6 +213,11 @@ def test_a_new_session_rebuilds_only_the_years_it_touches(
             )
         }
     assert new_years and min(new_years) >= 2004
+    # the new session is estimated and reaches the ideal-point marts
+    assert ("all", "estimated") in {(r.vote_set, r.status) for r in result["ideal_points"]}
+    with connect(built) as conn:
+        assert conn.execute("select count(*) from marts.fct_country_session_ideal_point "
+                            "where session = 59 and vote_set = 'all'").fetchone()[0] > 100
     # only what depends on the votes is built again: no ATOP or COW file changed
     rebuilt = {t.name for t in result["dbt"] if t.status == "success"}
     assert {"fct_vote", "fct_dyad_year_affinity", "mart_legitimacy_exchange"} <= rebuilt

@@ -62,7 +62,7 @@ def payload() -> bytes:
 
 def test_catalog_names_are_unique_and_cover_each_source_system() -> None:
     names = [entry.name for entry in catalog.entries()]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 13
     by_source = {s: {e.name for e in catalog.for_source(s)} for s in catalog.SOURCE_SYSTEMS}
     assert set().union(*by_source.values()) == set(names)
     assert by_source["atop"] == {"atop_alliances", "atop_members"}
