@@ -11,7 +11,12 @@
 -- Missing is not zero: every source's columns are null outside that source's years
 -- (dim_source_coverage, the one place the bounds live) and 0 / false inside them where the
 -- source has no row for the pair (ATOP: not allied). Formulas in _dyads__docs.md.
--- Built with CREATE TABLE AS (macros/parallel_build.sql), which PostgreSQL runs in parallel.
+--
+-- Speed: the joins run once per undirected pair (lo < hi), and each joined row is then emitted
+-- twice, as (lo, hi) and (hi, lo), by a lateral VALUES: half the join work of joining every
+-- directed row, with no second scan. Built with CREATE TABLE AS (macros/parallel_build.sql).
+
+{%- set flags = ['defense', 'offense', 'neutral', 'nonagg', 'consul'] %}
 
 with
 
@@ -34,8 +39,8 @@ obligations as (
 ),
 
 -- Calendar-year UNGA affinity. When fct_dyad_year_affinity gains its vote_set column, the one
--- change here is `where vote_set = 'all'` below; the session facts (fct_dyad_session_affinity)
--- join on session_year in the same way.
+-- change here is `where vote_set = 'all'`; the session facts (fct_dyad_session_affinity) join
+-- on (session_year, ccode_a, ccode_b) in the same way in `undirected` below.
 affinity as (
 
     select * from {{ ref('fct_dyad_year_affinity') }}
@@ -56,30 +61,56 @@ majors_years as (select * from coverage where source = 'cow_majors'),
 
 unga_years as (select * from coverage where source = 'unga'),
 
-joined as (
+allied_pairs as (
+
+    -- both directions of each allied pair in one row (ATOP has both rows of every allied pair)
+    select
+        lo_to_hi.ccode_a as ccode_lo,
+        lo_to_hi.ccode_b as ccode_hi,
+        lo_to_hi.year,
+        {% for flag in flags -%}
+        lo_to_hi.{{ flag }} as {{ flag }}_lo_to_hi,
+        hi_to_lo.{{ flag }} as {{ flag }}_hi_to_lo,
+        {% endfor -%}
+        lo_to_hi.has_asymmetric_alliance or hi_to_lo.has_asymmetric_alliance
+            as has_asymmetric_alliance,
+        lo_to_hi.n_alliances
+
+    from obligations as lo_to_hi
+
+    inner join obligations as hi_to_lo
+        on lo_to_hi.ccode_a = hi_to_lo.ccode_b
+        and lo_to_hi.ccode_b = hi_to_lo.ccode_a
+        and lo_to_hi.year = hi_to_lo.year
+
+    where lo_to_hi.ccode_a < lo_to_hi.ccode_b
+
+),
+
+undirected as (
 
     select
-        dyad_years.ccode_a,
-        dyad_years.ccode_b,
+        dyad_years.ccode_a as ccode_lo,
+        dyad_years.ccode_b as ccode_hi,
         dyad_years.year,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'a_to_b.is_allied', 'false') }}
-            as is_allied,
-        {% for flag in ['defense', 'offense', 'neutral', 'nonagg', 'consul'] -%}
-        {{ within_coverage('dyad_years.year', 'atop_years', 'a_to_b.' ~ flag, '0') }}
-            as {{ flag }}_a_to_b,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'b_to_a.' ~ flag, '0') }}
-            as {{ flag }}_b_to_a,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances > 0',
+                           'false') }} as is_allied,
+        {% for flag in flags -%}
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_lo_to_hi',
+                           '0') }} as {{ flag }}_lo_to_hi,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_hi_to_lo',
+                           '0') }} as {{ flag }}_hi_to_lo,
         {% endfor -%}
         {{ within_coverage('dyad_years.year', 'atop_years',
-                           'a_to_b.has_asymmetric_alliance::integer', '0') }} as asymm,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'a_to_b.n_alliances', '0') }}
+                           'allied_pairs.has_asymmetric_alliance::integer', '0') }} as asymm,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances', '0') }}
             as n_alliances,
-        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_a.cinc') }} as cinc_a,
-        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_b.cinc') }} as cinc_b,
-        {{ within_coverage('dyad_years.year', 'majors_years', 'state_a.is_major_power') }}
-            as is_major_power_a,
-        {{ within_coverage('dyad_years.year', 'majors_years', 'state_b.is_major_power') }}
-            as is_major_power_b,
+        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_lo.cinc') }} as cinc_lo,
+        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_hi.cinc') }} as cinc_hi,
+        {{ within_coverage('dyad_years.year', 'majors_years', 'state_lo.is_major_power') }}
+            as is_major_power_lo,
+        {{ within_coverage('dyad_years.year', 'majors_years', 'state_hi.is_major_power') }}
+            as is_major_power_hi,
         {{ within_coverage('dyad_years.year', 'unga_years', 'affinity.n_joint', '0') }}
             as unga_n_joint,
         affinity.agree_exact as unga_agree_exact,
@@ -99,28 +130,65 @@ joined as (
 
     cross join unga_years
 
-    inner join state_years as state_a
-        on dyad_years.ccode_a = state_a.ccode
-        and dyad_years.year = state_a.year
+    inner join state_years as state_lo
+        on dyad_years.ccode_a = state_lo.ccode
+        and dyad_years.year = state_lo.year
 
-    inner join state_years as state_b
-        on dyad_years.ccode_b = state_b.ccode
-        and dyad_years.year = state_b.year
+    inner join state_years as state_hi
+        on dyad_years.ccode_b = state_hi.ccode
+        and dyad_years.year = state_hi.year
 
-    left join obligations as a_to_b
-        on dyad_years.ccode_a = a_to_b.ccode_a
-        and dyad_years.ccode_b = a_to_b.ccode_b
-        and dyad_years.year = a_to_b.year
-
-    left join obligations as b_to_a
-        on dyad_years.ccode_b = b_to_a.ccode_a
-        and dyad_years.ccode_a = b_to_a.ccode_b
-        and dyad_years.year = b_to_a.year
+    left join allied_pairs
+        on dyad_years.ccode_a = allied_pairs.ccode_lo
+        and dyad_years.ccode_b = allied_pairs.ccode_hi
+        and dyad_years.year = allied_pairs.year
 
     left join affinity
         on dyad_years.year = affinity.year
-        and least(dyad_years.ccode_a, dyad_years.ccode_b) = affinity.ccode_a
-        and greatest(dyad_years.ccode_a, dyad_years.ccode_b) = affinity.ccode_b
+        and dyad_years.ccode_a = affinity.ccode_a
+        and dyad_years.ccode_b = affinity.ccode_b
+
+    where dyad_years.ccode_a < dyad_years.ccode_b
+
+),
+
+directed as (
+
+    -- each undirected row twice: a = lo (as is), then a = hi (the two sides swapped)
+    select
+        case when side.is_swapped then undirected.ccode_hi else undirected.ccode_lo end
+            as ccode_a,
+        case when side.is_swapped then undirected.ccode_lo else undirected.ccode_hi end
+            as ccode_b,
+        undirected.year,
+        undirected.is_allied,
+        {% for flag in flags -%}
+        case when side.is_swapped then undirected.{{ flag }}_hi_to_lo
+            else undirected.{{ flag }}_lo_to_hi end as {{ flag }}_a_to_b,
+        {% endfor -%}
+        {% for flag in flags -%}
+        case when side.is_swapped then undirected.{{ flag }}_lo_to_hi
+            else undirected.{{ flag }}_hi_to_lo end as {{ flag }}_b_to_a,
+        {% endfor -%}
+        undirected.asymm,
+        undirected.n_alliances,
+        case when side.is_swapped then undirected.cinc_hi else undirected.cinc_lo end as cinc_a,
+        case when side.is_swapped then undirected.cinc_lo else undirected.cinc_hi end as cinc_b,
+        case when side.is_swapped then undirected.is_major_power_hi
+            else undirected.is_major_power_lo end as is_major_power_a,
+        case when side.is_swapped then undirected.is_major_power_lo
+            else undirected.is_major_power_hi end as is_major_power_b,
+        undirected.unga_n_joint,
+        undirected.unga_agree_exact,
+        undirected.unga_agree_voeten,
+        undirected.unga_s_score,
+        undirected.unga_cohen_kappa,
+        undirected.unga_scott_pi,
+        undirected.unga_agree_exact_important
+
+    from undirected
+
+    cross join lateral (values (false), (true)) as side (is_swapped)
 
 ),
 
@@ -131,16 +199,12 @@ final as (
         ccode_b,
         year,
         is_allied,
-        defense_a_to_b,
-        offense_a_to_b,
-        neutral_a_to_b,
-        nonagg_a_to_b,
-        consul_a_to_b,
-        defense_b_to_a,
-        offense_b_to_a,
-        neutral_b_to_a,
-        nonagg_b_to_a,
-        consul_b_to_a,
+        {% for flag in flags -%}
+        {{ flag }}_a_to_b,
+        {% endfor -%}
+        {% for flag in flags -%}
+        {{ flag }}_b_to_a,
+        {% endfor -%}
         {{ atop_ordinal('defense_a_to_b', 'offense_a_to_b', 'neutral_a_to_b', 'nonagg_a_to_b',
                         'consul_a_to_b') }} as atop_ordinal_a_to_b,
         {{ atop_ordinal('defense_b_to_a', 'offense_b_to_a', 'neutral_b_to_a', 'nonagg_b_to_a',
@@ -162,7 +226,7 @@ final as (
         -- ideal points come later (another issue): the lead wires the distance at merge
         null::double precision as ideal_point_distance
 
-    from joined
+    from directed
 
 )
 
