@@ -1,0 +1,79 @@
+"""Dyad-year universe and alliance-portfolio similarity: build times and sizes.
+
+Runs on the built warehouse (``make warehouse`` first), rebuilding only these models:
+
+    .venv/bin/python benchmarks/dyads_benchmark.py [--repeats N]
+
+Prints, for the median of N runs (default 3) of each step run alone:
+- the universe: int_dyad_years_enumerated (view) + fct_dyad_year, its rows, years and size;
+- the similarity step: int_alliance_ties_valued + fct_dyad_year_alliance_similarity (every
+  variant, every dyad-year), its rows and size;
+the dbt node times of each step and the wall time of the dbt invocation. The figures are also
+written to benchmarks/results/dyads.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl.config import get_settings  # noqa: E402
+from etl.db import connect  # noqa: E402
+from etl.transform import run_dbt  # noqa: E402
+
+STEPS = {
+    "universe": ["int_dyad_years_enumerated", "fct_dyad_year"],
+    "similarity": ["int_alliance_ties_valued", "fct_dyad_year_alliance_similarity"],
+}
+TABLES = {"universe": "fct_dyad_year", "similarity": "fct_dyad_year_alliance_similarity"}
+
+
+def _time_step(models: list[str]) -> tuple[float, float]:
+    """(wall seconds of the dbt run, sum of the dbt node times)."""
+    started = time.perf_counter()
+    timings = run_dbt(["run", "-s", *models])
+    return time.perf_counter() - started, sum(t.seconds for t in timings)
+
+
+def _size(table: str) -> dict[str, object]:
+    with connect(get_settings()) as conn:
+        rows, first, last = conn.execute(
+            f"select count(*), min(year), max(year) from marts.{table}"  # noqa: S608
+        ).fetchone()
+        size = conn.execute(
+            "select pg_total_relation_size(%s::regclass)", (f"marts.{table}",)
+        ).fetchone()[0]
+    return {"rows": rows, "first_year": first, "last_year": last, "mb": round(size / 2**20, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    results: dict[str, dict[str, object]] = {}
+    for step, models in STEPS.items():
+        runs = [_time_step(models) for _ in range(args.repeats)]
+        results[step] = {
+            "wall_s": [round(w, 2) for w, _ in runs],
+            "dbt_node_s": [round(n, 2) for _, n in runs],
+            "median_dbt_node_s": round(statistics.median(n for _, n in runs), 2),
+            **_size(TABLES[step]),
+        }
+    for step, r in results.items():
+        print(f"{step:<11} {TABLES[step]}: {r['rows']:,} rows {r['first_year']}-{r['last_year']}, "
+              f"{r['mb']} MB; dbt node time median {r['median_dbt_node_s']} s "
+              f"(runs {r['dbt_node_s']}; wall {r['wall_s']})")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "dyads.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
