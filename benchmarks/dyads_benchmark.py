@@ -5,7 +5,8 @@ Runs on the built warehouse (``make warehouse`` first), rebuilding only these mo
     .venv/bin/python benchmarks/dyads_benchmark.py [--repeats N]
 
 Prints, for the median of N runs (default 3) of each step run alone:
-- the universe: int_dyad_years_enumerated (view) + fct_dyad_year, its rows, years and size;
+- the universe: int_dyad_years_enumerated (view) + fct_dyad_year (+ its undirected view),
+  its rows, years and size;
 - the similarity step: int_alliance_ties_valued + fct_dyad_year_alliance_similarity (every
   variant, every dyad-year), its rows and size;
 the dbt node times of each step and the wall time of the dbt invocation. The figures are also
@@ -29,7 +30,8 @@ from etl.db import connect  # noqa: E402
 from etl.transform import run_dbt  # noqa: E402
 
 STEPS = {
-    "universe": ["int_dyad_years_enumerated", "fct_dyad_year"],
+    # the undirected view too: rebuilding fct_dyad_year drops it (dbt replaces the table)
+    "universe": ["int_dyad_years_enumerated", "fct_dyad_year", "fct_dyad_year_undirected"],
     "similarity": ["int_alliance_ties_valued", "fct_dyad_year_alliance_similarity"],
 }
 TABLES = {"universe": "fct_dyad_year", "similarity": "fct_dyad_year_alliance_similarity"}
