@@ -9,8 +9,9 @@ Prints, for the median of N runs (default 3) of each step run alone:
   its rows, years and size;
 - the similarity step: int_alliance_ties_valued + fct_dyad_year_alliance_similarity (every
   variant, every dyad-year), its rows and size;
-the dbt node times of each step and the wall time of the dbt invocation. The figures are also
-written to benchmarks/results/dyads.json.
+the dbt node times of each step and the wall time of the dbt invocation, and the size of the
+similarity's sparse self-join (non-zero ties, products, dyad-years sharing a tie). The figures
+are also written to benchmarks/results/dyads.json.
 """
 
 from __future__ import annotations
@@ -55,6 +56,27 @@ def _size(table: str) -> dict[str, object]:
     return {"rows": rows, "first_year": first, "last_year": last, "mb": round(size / 2**20, 1)}
 
 
+SPARSITY_SQL = """
+    select
+        (select count(*) from intermediate.int_alliance_ties_valued),
+        (select count(*) from intermediate.int_alliance_ties_valued as a
+            inner join intermediate.int_alliance_ties_valued as b
+                on a.year = b.year and a.ccode_k = b.ccode_k and a.ccode < b.ccode),
+        (select count(*) from (
+            select distinct a.year, a.ccode, b.ccode
+            from intermediate.int_alliance_ties_valued as a
+            inner join intermediate.int_alliance_ties_valued as b
+                on a.year = b.year and a.ccode_k = b.ccode_k and a.ccode < b.ccode) as d)
+"""
+
+
+def _sparsity() -> dict[str, int]:
+    """The self-join's size: non-zero ties (self-ties included), products, dyads sharing one."""
+    with connect(get_settings()) as conn:
+        ties, products, dyads = conn.execute(SPARSITY_SQL).fetchone()
+    return {"nonzero_ties": ties, "products": products, "dyad_years_sharing_a_tie": dyads}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -68,10 +90,15 @@ def main() -> None:
             "median_dbt_node_s": round(statistics.median(n for _, n in runs), 2),
             **_size(TABLES[step]),
         }
+    results["similarity"].update(_sparsity())
     for step, r in results.items():
         print(f"{step:<11} {TABLES[step]}: {r['rows']:,} rows {r['first_year']}-{r['last_year']}, "
               f"{r['mb']} MB; dbt node time median {r['median_dbt_node_s']} s "
               f"(runs {r['dbt_node_s']}; wall {r['wall_s']})")
+    sparse = results["similarity"]
+    print(f"similarity self-join: {sparse['nonzero_ties']:,} non-zero ties, "
+          f"{sparse['products']:,} products, {sparse['dyad_years_sharing_a_tie']:,} dyad-years "
+          "sharing a tie")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "dyads.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
