@@ -1,9 +1,13 @@
+{{ config(materialized='table') }}
+
 -- One row per directed dyad (ccode_a, ccode_b) and calendar year in which both states were COW
 -- state system members on at least one common day, as peacesciencer's create_dyadyears() does:
 -- every ordered pair of members in the year (Miller 2019), less the pairs whose memberships that
 -- year never overlap on a single day (its "false dyads": e.g. Suriname enters on 25 November
 -- 1975, the Republic of Vietnam leaves on 30 April 1975). A state with two spells in one year
 -- (none in COW v2016) overlaps another state if any of its spells does.
+-- A table: fct_dyad_year, int_alliance_ties_valued and the similarity read it (a view would
+-- enumerate the pairs three times).
 
 with
 
