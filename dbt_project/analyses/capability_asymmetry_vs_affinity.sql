@@ -89,6 +89,8 @@ joined as (
         on affinity.year = partners.year
         and affinity.hegemon_ccode = partners.hegemon_ccode
         and affinity.ccode = partners.partner_ccode
+        -- mart_hegemon_partners has non-partners too (is_allied false): join the partners only
+        and partners.is_allied
 
     left join countries
         on affinity.ccode = countries.ccode

@@ -70,6 +70,8 @@ classified as (
         on affinity.year = partners.year
         and affinity.hegemon_ccode = partners.hegemon_ccode
         and affinity.ccode = partners.partner_ccode
+        -- mart_hegemon_partners has non-partners too (is_allied false): join the partners only
+        and partners.is_allied
 
     where affinity.agree_exact_hegemon is not null
 

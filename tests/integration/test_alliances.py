@@ -253,7 +253,7 @@ def test_hegemon_partners(built) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(settings, """
         select partner_ccode, partner_name, tie_structure, defense_commitment,
             n_hegemon_partners, n_other_partners_allied, capability_ratio, agree_exact_hegemon
-        from marts.mart_hegemon_partners where hegemon_ccode = 2 and year = 1960
+        from marts.mart_hegemon_partners where hegemon_ccode = 2 and year = 1960 and is_allied
         order by partner_ccode
     """)
     assert [r[:2] for r in rows] == [
@@ -267,12 +267,26 @@ def test_hegemon_partners(built) -> None:  # type: ignore[no-untyped-def]
     # in 1958 alliance 1 has two members: Canada's tie is bilateral that year
     assert _rows(settings, """
         select tie_structure from marts.mart_hegemon_partners
-        where partner_ccode = 20 and year = 1958
+        where hegemon_ccode = 2 and partner_ccode = 20 and year = 1958
     """) == [("bilateral_only",)]
-    # the Soviet tie ended in 1951
+    # the Soviet tie ended in 1951; from 1952 the USSR is a row with explicit zeros
     assert _rows(settings, """
-        select max(year) from marts.mart_hegemon_partners where partner_ccode = 365
+        select max(year) from marts.mart_hegemon_partners
+        where hegemon_ccode = 2 and partner_ccode = 365 and is_allied
     """) == [(1951,)]
+    assert _rows(settings, """
+        select is_allied, n_alliances, defense_hegemon_to_partner, defense_partner_to_hegemon,
+            tie_structure, defense_commitment, n_hegemon_partners
+        from marts.mart_hegemon_partners
+        where hegemon_ccode = 2 and partner_ccode = 365 and year = 1960
+    """) == [(False, 0, 0, 0, "none", "none", 3)]
+    # every hegemon of the var is there (USA, Russia/USSR, China), each with every other system
+    # member of the year as a row: partners and non-partners alike
+    assert _rows(settings, """
+        select hegemon_ccode, count(*) filter (where is_allied), count(*)
+        from marts.mart_hegemon_partners where year = 1960
+        group by hegemon_ccode order by hegemon_ccode
+    """) == [(2, 3, 106), (365, 0, 106), (710, 0, 106)]
 
 
 def test_rerunning_adds_nothing(built) -> None:  # type: ignore[no-untyped-def]

@@ -1,18 +1,29 @@
--- One row per partner and calendar year for the hegemon (dbt var hegemon_ccode, default 2 =
--- USA): every state that shared at least one ATOP alliance with the hegemon that year, with the
--- formal obligations in both directions, the hub-and-spokes structure of its tie, the capability
--- ratio and the partner's UN General Assembly voting affinity with the hegemon. Missing is not
--- zero: capabilities are null outside the NMC years, affinity outside the UNGA years.
--- Coalition columns: the partner's participation that year in coalitions the hegemon leads
--- (dim_coalition.leader_ccode), from the curated coalition lists.
+-- One row per hegemon (dbt var hegemon_ccodes, default 2 = USA, 365 = Russia/USSR, 710 =
+-- China), other COW system member and calendar year in which both were in the system: a filter
+-- of the directed dyad-year universe fct_dyad_year (hegemon as a), so partners (is_allied) and
+-- non-partners are rows alike, with explicit zeros inside ATOP's years and nulls outside them
+-- (dim_source_coverage). Each row has the formal obligations in both directions, the structure
+-- of the tie (bilateral or multilateral; hub and spokes), the capability ratio, UN General
+-- Assembly voting affinity with the hegemon and participation in the coalitions the hegemon
+-- leads (dim_coalition.leader_ccode). Formulas in _alliances__docs.md.
 
-{% set hegemon = var('hegemon_ccode') %}
+{% set hegemons = var('hegemon_ccodes') | join(', ') %}
 
 with
+
+universe as (
+
+    select * from {{ ref('fct_dyad_year') }}
+
+    where ccode_a in ({{ hegemons }})
+
+),
 
 dyad_years as (
 
     select * from {{ ref('fct_alliance_dyad_year') }}
+
+    where ccode_a in ({{ hegemons }})
 
 ),
 
@@ -22,39 +33,9 @@ alliance_pairs as (
 
 ),
 
-capabilities as (
-
-    select * from {{ ref('fct_capability_year') }}
-
-),
-
-affinity as (
-
-    select * from {{ ref('fct_dyad_year_affinity') }}
-
-    where {{ hegemon }} in (ccode_a, ccode_b)
-
-),
-
 countries as (
 
     select * from {{ ref('dim_country') }}
-
-),
-
-hegemon_to_partner as (
-
-    select * from dyad_years
-
-    where ccode_a = {{ hegemon }}
-
-),
-
-partner_to_hegemon as (
-
-    select * from dyad_years
-
-    where ccode_b = {{ hegemon }}
 
 ),
 
@@ -62,7 +43,7 @@ coalitions as (
 
     select * from {{ ref('dim_coalition') }}
 
-    where leader_ccode = {{ hegemon }}
+    where leader_ccode in ({{ hegemons }})
 
 ),
 
@@ -74,11 +55,25 @@ participation as (
 
 ),
 
+hegemon_partners as (
+
+    select
+        ccode_a as hegemon_ccode,
+        ccode_b as partner_ccode,
+        year
+
+    from universe
+
+    where is_allied
+
+),
+
 coalition_spells as (
 
     -- a member is in a coalition from the year it joined (the coalition's start where the
     -- list gives no date) to the year it left or the coalition ended (open: to this day)
     select
+        coalitions.leader_ccode as hegemon_ccode,
         participation.ccode,
         participation.coalition,
         participation.role,
@@ -99,53 +94,59 @@ coalition_spells as (
 partner_coalitions as (
 
     select
-        hegemon_to_partner.year,
-        hegemon_to_partner.ccode_b as partner_ccode,
+        universe.ccode_a as hegemon_ccode,
+        universe.ccode_b as partner_ccode,
+        universe.year,
         count(distinct coalition_spells.coalition)::integer as n_hegemon_coalitions,
         string_agg(distinct coalition_spells.coalition, ', ') as hegemon_coalitions,
         string_agg(distinct coalition_spells.coalition || ':' || coalition_spells.role, ', ')
             as hegemon_coalition_roles
 
-    from hegemon_to_partner
+    from universe
 
     inner join coalition_spells
-        on hegemon_to_partner.ccode_b = coalition_spells.ccode
-        and hegemon_to_partner.year >= coalition_spells.first_year
-        and hegemon_to_partner.year <= coalesce(coalition_spells.last_year, 9999)
+        on universe.ccode_a = coalition_spells.hegemon_ccode
+        and universe.ccode_b = coalition_spells.ccode
+        and universe.year >= coalition_spells.first_year
+        and universe.year <= coalesce(coalition_spells.last_year, 9999)
 
-    group by hegemon_to_partner.year, hegemon_to_partner.ccode_b
+    group by universe.ccode_a, universe.ccode_b, universe.year
 
 ),
 
 partners_per_year as (
 
     select
+        hegemon_ccode,
         year,
         count(*)::integer as n_hegemon_partners
 
-    from hegemon_to_partner
+    from hegemon_partners
 
-    group by year
+    group by hegemon_ccode, year
 
 ),
 
 hegemon_alliance_years as (
 
     select distinct
+        ccode_a as hegemon_ccode,
         atopid,
         year
 
     from alliance_pairs
 
-    where ccode_a = {{ hegemon }}
+    where ccode_a in ({{ hegemons }})
 
 ),
 
 partner_ties as (
 
-    -- alliance ties between two partners of the hegemon ("spoke to spoke"), with whether at
-    -- least one of the alliances tying them leaves the hegemon out
+    -- alliance ties between a state (partner or not) and a partner of the hegemon, other than
+    -- the hegemon itself, with whether at least one of the alliances tying them leaves the
+    -- hegemon out ("spoke to spoke" for a partner)
     select
+        other_partner.hegemon_ccode,
         alliance_pairs.year,
         alliance_pairs.ccode_a as partner_ccode,
         alliance_pairs.ccode_b as other_partner_ccode,
@@ -153,25 +154,26 @@ partner_ties as (
 
     from alliance_pairs
 
-    inner join hegemon_to_partner as partner_a
-        on alliance_pairs.year = partner_a.year
-        and alliance_pairs.ccode_a = partner_a.ccode_b
-
-    inner join hegemon_to_partner as partner_b
-        on alliance_pairs.year = partner_b.year
-        and alliance_pairs.ccode_b = partner_b.ccode_b
+    inner join hegemon_partners as other_partner
+        on alliance_pairs.year = other_partner.year
+        and alliance_pairs.ccode_b = other_partner.partner_ccode
+        and alliance_pairs.ccode_a <> other_partner.hegemon_ccode
 
     left join hegemon_alliance_years
-        on alliance_pairs.atopid = hegemon_alliance_years.atopid
+        on other_partner.hegemon_ccode = hegemon_alliance_years.hegemon_ccode
+        and alliance_pairs.atopid = hegemon_alliance_years.atopid
         and alliance_pairs.year = hegemon_alliance_years.year
 
-    group by alliance_pairs.year, alliance_pairs.ccode_a, alliance_pairs.ccode_b
+    group by
+        other_partner.hegemon_ccode, alliance_pairs.year, alliance_pairs.ccode_a,
+        alliance_pairs.ccode_b
 
 ),
 
 spokes as (
 
     select
+        hegemon_ccode,
         year,
         partner_ccode,
         count(*)::integer as n_other_partners_allied,
@@ -180,81 +182,79 @@ spokes as (
 
     from partner_ties
 
-    group by year, partner_ccode
+    group by hegemon_ccode, year, partner_ccode
 
 ),
 
 joined as (
 
     select
-        hegemon_to_partner.ccode_a as hegemon_ccode,
-        hegemon_to_partner.ccode_b as partner_ccode,
-        hegemon_to_partner.year,
+        universe.ccode_a as hegemon_ccode,
+        universe.ccode_b as partner_ccode,
+        universe.year,
         countries.country_name as partner_name,
-        hegemon_to_partner.n_alliances,
-        hegemon_to_partner.atopids,
-        hegemon_to_partner.n_bilateral_alliances,
-        hegemon_to_partner.n_multilateral_alliances,
-        hegemon_to_partner.defense as defense_hegemon_to_partner,
-        hegemon_to_partner.offense as offense_hegemon_to_partner,
-        hegemon_to_partner.neutral as neutral_hegemon_to_partner,
-        hegemon_to_partner.nonagg as nonagg_hegemon_to_partner,
-        hegemon_to_partner.consul as consul_hegemon_to_partner,
-        partner_to_hegemon.defense as defense_partner_to_hegemon,
-        partner_to_hegemon.offense as offense_partner_to_hegemon,
-        partner_to_hegemon.neutral as neutral_partner_to_hegemon,
-        partner_to_hegemon.nonagg as nonagg_partner_to_hegemon,
-        partner_to_hegemon.consul as consul_partner_to_hegemon,
-        partners_per_year.n_hegemon_partners,
-        coalesce(spokes.n_other_partners_allied, 0) as n_other_partners_allied,
-        coalesce(spokes.n_other_partners_allied_without_hegemon, 0)
-            as n_other_partners_allied_without_hegemon,
-        hegemon_capabilities.cinc as hegemon_cinc,
-        partner_capabilities.cinc as partner_cinc,
-        partner_capabilities.is_major_power as is_partner_major_power,
-        affinity.n_joint as n_joint_hegemon,
-        affinity.agree_exact as agree_exact_hegemon,
-        affinity.agree_voeten as agree_voeten_hegemon,
-        affinity.s_score as s_score_hegemon,
-        affinity.cohen_kappa as cohen_kappa_hegemon,
-        affinity.scott_pi as scott_pi_hegemon,
-        affinity.agree_exact_important as agree_exact_important_hegemon,
+        universe.is_allied,
+        universe.n_alliances,
+        case when universe.is_allied is not null
+            then coalesce(dyad_years.atopids, array[]::integer[]) end as atopids,
+        case when universe.is_allied is not null
+            then coalesce(dyad_years.n_bilateral_alliances, 0) end as n_bilateral_alliances,
+        case when universe.is_allied is not null
+            then coalesce(dyad_years.n_multilateral_alliances, 0) end as n_multilateral_alliances,
+        universe.defense_a_to_b as defense_hegemon_to_partner,
+        universe.offense_a_to_b as offense_hegemon_to_partner,
+        universe.neutral_a_to_b as neutral_hegemon_to_partner,
+        universe.nonagg_a_to_b as nonagg_hegemon_to_partner,
+        universe.consul_a_to_b as consul_hegemon_to_partner,
+        universe.defense_b_to_a as defense_partner_to_hegemon,
+        universe.offense_b_to_a as offense_partner_to_hegemon,
+        universe.neutral_b_to_a as neutral_partner_to_hegemon,
+        universe.nonagg_b_to_a as nonagg_partner_to_hegemon,
+        universe.consul_b_to_a as consul_partner_to_hegemon,
+        case when universe.is_allied is not null
+            then coalesce(partners_per_year.n_hegemon_partners, 0) end as n_hegemon_partners,
+        case when universe.is_allied is not null
+            then coalesce(spokes.n_other_partners_allied, 0) end as n_other_partners_allied,
+        case when universe.is_allied is not null
+            then coalesce(spokes.n_other_partners_allied_without_hegemon, 0)
+        end as n_other_partners_allied_without_hegemon,
+        universe.cinc_a as hegemon_cinc,
+        universe.cinc_b as partner_cinc,
+        universe.is_major_power_b as is_partner_major_power,
+        universe.unga_n_joint as n_joint_hegemon,
+        universe.unga_agree_exact as agree_exact_hegemon,
+        universe.unga_agree_voeten as agree_voeten_hegemon,
+        universe.unga_s_score as s_score_hegemon,
+        universe.unga_cohen_kappa as cohen_kappa_hegemon,
+        universe.unga_scott_pi as scott_pi_hegemon,
+        universe.unga_agree_exact_important as agree_exact_important_hegemon,
         coalesce(partner_coalitions.n_hegemon_coalitions, 0) as n_hegemon_coalitions,
         partner_coalitions.hegemon_coalitions,
         partner_coalitions.hegemon_coalition_roles
 
-    from hegemon_to_partner
+    from universe
 
-    left join partner_to_hegemon
-        on hegemon_to_partner.year = partner_to_hegemon.year
-        and hegemon_to_partner.ccode_b = partner_to_hegemon.ccode_a
+    left join dyad_years
+        on universe.ccode_a = dyad_years.ccode_a
+        and universe.ccode_b = dyad_years.ccode_b
+        and universe.year = dyad_years.year
 
-    inner join partners_per_year
-        on hegemon_to_partner.year = partners_per_year.year
+    left join partners_per_year
+        on universe.ccode_a = partners_per_year.hegemon_ccode
+        and universe.year = partners_per_year.year
 
     left join spokes
-        on hegemon_to_partner.year = spokes.year
-        and hegemon_to_partner.ccode_b = spokes.partner_ccode
+        on universe.ccode_a = spokes.hegemon_ccode
+        and universe.year = spokes.year
+        and universe.ccode_b = spokes.partner_ccode
 
     left join countries
-        on hegemon_to_partner.ccode_b = countries.ccode
+        on universe.ccode_b = countries.ccode
 
     left join partner_coalitions
-        on hegemon_to_partner.year = partner_coalitions.year
-        and hegemon_to_partner.ccode_b = partner_coalitions.partner_ccode
-
-    left join capabilities as hegemon_capabilities
-        on hegemon_to_partner.ccode_a = hegemon_capabilities.ccode
-        and hegemon_to_partner.year = hegemon_capabilities.year
-
-    left join capabilities as partner_capabilities
-        on hegemon_to_partner.ccode_b = partner_capabilities.ccode
-        and hegemon_to_partner.year = partner_capabilities.year
-
-    left join affinity
-        on hegemon_to_partner.year = affinity.year
-        and least(hegemon_to_partner.ccode_a, hegemon_to_partner.ccode_b) = affinity.ccode_a
-        and greatest(hegemon_to_partner.ccode_a, hegemon_to_partner.ccode_b) = affinity.ccode_b
+        on universe.ccode_a = partner_coalitions.hegemon_ccode
+        and universe.ccode_b = partner_coalitions.partner_ccode
+        and universe.year = partner_coalitions.year
 
 ),
 
@@ -265,16 +265,18 @@ final as (
         partner_ccode,
         year,
         partner_name,
+        is_allied,
         n_alliances,
         atopids,
         n_bilateral_alliances,
         n_multilateral_alliances,
         case
+            when not is_allied then 'none'
             when n_multilateral_alliances = 0 then 'bilateral_only'
             when n_bilateral_alliances = 0 then 'multilateral_only'
-            else 'bilateral_and_multilateral'
+            when is_allied then 'bilateral_and_multilateral'
         end as tie_structure,
-        n_multilateral_alliances = 0 as is_bilateral_only,
+        is_allied and n_multilateral_alliances = 0 as is_bilateral_only,
         defense_hegemon_to_partner,
         offense_hegemon_to_partner,
         neutral_hegemon_to_partner,
@@ -285,12 +287,15 @@ final as (
         neutral_partner_to_hegemon,
         nonagg_partner_to_hegemon,
         consul_partner_to_hegemon,
-        {{ defense_commitment('defense_hegemon_to_partner', 'defense_partner_to_hegemon') }}
-            as defense_commitment,
+        case when is_allied is not null then
+            {{ defense_commitment('defense_hegemon_to_partner', 'defense_partner_to_hegemon') }}
+        end as defense_commitment,
         n_hegemon_partners,
         n_other_partners_allied,
         n_other_partners_allied_without_hegemon,
-        n_other_partners_allied::float8 / nullif(n_hegemon_partners - 1, 0)
+        -- the hegemon's partners other than this state: all of them for a non-partner
+        n_other_partners_allied::float8
+        / nullif(n_hegemon_partners - case when is_allied then 1 else 0 end, 0)
             as share_other_partners_allied,
         hegemon_cinc,
         partner_cinc,

@@ -1,0 +1,233 @@
+{{
+    config(
+        contract_build='create_table_as',
+    )
+}}
+
+-- The dyad-year universe: one row per directed dyad (ccode_a, ccode_b) and calendar year of COW
+-- state system members that were both in the system on at least one common day of the year
+-- (int_dyad_years_enumerated: peacesciencer's create_dyadyears()), with the pair's ATOP
+-- obligations in both directions, capabilities, major-power status and UN voting affinity.
+-- Missing is not zero: every source's columns are null outside that source's years
+-- (dim_source_coverage, the one place the bounds live) and 0 / false inside them where the
+-- source has no row for the pair (ATOP: not allied). Formulas in _dyads__docs.md.
+--
+-- Speed: the joins run once per undirected pair (lo < hi), and each joined row is then emitted
+-- twice, as (lo, hi) and (hi, lo), by a lateral VALUES: half the join work of joining every
+-- directed row, with no second scan. Built with CREATE TABLE AS (macros/parallel_build.sql).
+
+{%- set flags = ['defense', 'offense', 'neutral', 'nonagg', 'consul'] %}
+
+with
+
+dyad_years as (
+
+    select * from {{ ref('int_dyad_years_enumerated') }}
+
+),
+
+state_years as (
+
+    select * from {{ ref('int_state_years_enumerated') }}
+
+),
+
+obligations as (
+
+    select * from {{ ref('fct_alliance_dyad_year') }}
+
+),
+
+-- Calendar-year UNGA affinity. When fct_dyad_year_affinity gains its vote_set column, the one
+-- change here is `where vote_set = 'all'`; the session facts (fct_dyad_session_affinity) join
+-- on (session_year, ccode_a, ccode_b) in the same way in `undirected` below.
+affinity as (
+
+    select * from {{ ref('fct_dyad_year_affinity') }}
+
+),
+
+coverage as (
+
+    select * from {{ ref('dim_source_coverage') }}
+
+),
+
+atop_years as (select * from coverage where source = 'atop'),
+
+nmc_years as (select * from coverage where source = 'cow_nmc'),
+
+majors_years as (select * from coverage where source = 'cow_majors'),
+
+unga_years as (select * from coverage where source = 'unga'),
+
+allied_pairs as (
+
+    -- both directions of each allied pair in one row (ATOP has both rows of every allied pair)
+    select
+        lo_to_hi.ccode_a as ccode_lo,
+        lo_to_hi.ccode_b as ccode_hi,
+        lo_to_hi.year,
+        {% for flag in flags -%}
+        lo_to_hi.{{ flag }} as {{ flag }}_lo_to_hi,
+        hi_to_lo.{{ flag }} as {{ flag }}_hi_to_lo,
+        {% endfor -%}
+        lo_to_hi.has_asymmetric_alliance or hi_to_lo.has_asymmetric_alliance
+            as has_asymmetric_alliance,
+        lo_to_hi.n_alliances
+
+    from obligations as lo_to_hi
+
+    inner join obligations as hi_to_lo
+        on lo_to_hi.ccode_a = hi_to_lo.ccode_b
+        and lo_to_hi.ccode_b = hi_to_lo.ccode_a
+        and lo_to_hi.year = hi_to_lo.year
+
+    where lo_to_hi.ccode_a < lo_to_hi.ccode_b
+
+),
+
+undirected as (
+
+    select
+        dyad_years.ccode_a as ccode_lo,
+        dyad_years.ccode_b as ccode_hi,
+        dyad_years.year,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances > 0',
+                           'false') }} as is_allied,
+        {% for flag in flags -%}
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_lo_to_hi',
+                           '0') }} as {{ flag }}_lo_to_hi,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_hi_to_lo',
+                           '0') }} as {{ flag }}_hi_to_lo,
+        {% endfor -%}
+        {{ within_coverage('dyad_years.year', 'atop_years',
+                           'allied_pairs.has_asymmetric_alliance::integer', '0') }} as asymm,
+        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances', '0') }}
+            as n_alliances,
+        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_lo.cinc') }} as cinc_lo,
+        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_hi.cinc') }} as cinc_hi,
+        {{ within_coverage('dyad_years.year', 'majors_years', 'state_lo.is_major_power') }}
+            as is_major_power_lo,
+        {{ within_coverage('dyad_years.year', 'majors_years', 'state_hi.is_major_power') }}
+            as is_major_power_hi,
+        {{ within_coverage('dyad_years.year', 'unga_years', 'affinity.n_joint', '0') }}
+            as unga_n_joint,
+        affinity.agree_exact as unga_agree_exact,
+        affinity.agree_voeten as unga_agree_voeten,
+        affinity.s_score as unga_s_score,
+        affinity.cohen_kappa as unga_cohen_kappa,
+        affinity.scott_pi as unga_scott_pi,
+        affinity.agree_exact_important as unga_agree_exact_important
+
+    from dyad_years
+
+    cross join atop_years
+
+    cross join nmc_years
+
+    cross join majors_years
+
+    cross join unga_years
+
+    inner join state_years as state_lo
+        on dyad_years.ccode_a = state_lo.ccode
+        and dyad_years.year = state_lo.year
+
+    inner join state_years as state_hi
+        on dyad_years.ccode_b = state_hi.ccode
+        and dyad_years.year = state_hi.year
+
+    left join allied_pairs
+        on dyad_years.ccode_a = allied_pairs.ccode_lo
+        and dyad_years.ccode_b = allied_pairs.ccode_hi
+        and dyad_years.year = allied_pairs.year
+
+    left join affinity
+        on dyad_years.year = affinity.year
+        and dyad_years.ccode_a = affinity.ccode_a
+        and dyad_years.ccode_b = affinity.ccode_b
+
+    where dyad_years.ccode_a < dyad_years.ccode_b
+
+),
+
+directed as (
+
+    -- each undirected row twice: a = lo (as is), then a = hi (the two sides swapped)
+    select
+        case when side.is_swapped then undirected.ccode_hi else undirected.ccode_lo end
+            as ccode_a,
+        case when side.is_swapped then undirected.ccode_lo else undirected.ccode_hi end
+            as ccode_b,
+        undirected.year,
+        undirected.is_allied,
+        {% for flag in flags -%}
+        case when side.is_swapped then undirected.{{ flag }}_hi_to_lo
+            else undirected.{{ flag }}_lo_to_hi end as {{ flag }}_a_to_b,
+        {% endfor -%}
+        {% for flag in flags -%}
+        case when side.is_swapped then undirected.{{ flag }}_lo_to_hi
+            else undirected.{{ flag }}_hi_to_lo end as {{ flag }}_b_to_a,
+        {% endfor -%}
+        undirected.asymm,
+        undirected.n_alliances,
+        case when side.is_swapped then undirected.cinc_hi else undirected.cinc_lo end as cinc_a,
+        case when side.is_swapped then undirected.cinc_lo else undirected.cinc_hi end as cinc_b,
+        case when side.is_swapped then undirected.is_major_power_hi
+            else undirected.is_major_power_lo end as is_major_power_a,
+        case when side.is_swapped then undirected.is_major_power_lo
+            else undirected.is_major_power_hi end as is_major_power_b,
+        undirected.unga_n_joint,
+        undirected.unga_agree_exact,
+        undirected.unga_agree_voeten,
+        undirected.unga_s_score,
+        undirected.unga_cohen_kappa,
+        undirected.unga_scott_pi,
+        undirected.unga_agree_exact_important
+
+    from undirected
+
+    cross join lateral (values (false), (true)) as side (is_swapped)
+
+),
+
+final as (
+
+    select
+        ccode_a,
+        ccode_b,
+        year,
+        is_allied,
+        {% for flag in flags -%}
+        {{ flag }}_a_to_b,
+        {% endfor -%}
+        {% for flag in flags -%}
+        {{ flag }}_b_to_a,
+        {% endfor -%}
+        {{ atop_ordinal('defense_a_to_b', 'offense_a_to_b', 'neutral_a_to_b', 'nonagg_a_to_b',
+                        'consul_a_to_b') }} as atop_ordinal_a_to_b,
+        {{ atop_ordinal('defense_b_to_a', 'offense_b_to_a', 'neutral_b_to_a', 'nonagg_b_to_a',
+                        'consul_b_to_a') }} as atop_ordinal_b_to_a,
+        asymm,
+        n_alliances,
+        cinc_a,
+        cinc_b,
+        cinc_a / nullif(cinc_b, 0) as capability_ratio,
+        is_major_power_a,
+        is_major_power_b,
+        unga_n_joint,
+        unga_agree_exact,
+        unga_agree_voeten,
+        unga_s_score,
+        unga_cohen_kappa,
+        unga_scott_pi,
+        unga_agree_exact_important,
+        -- ideal points come later (another issue): the lead wires the distance at merge
+        null::double precision as ideal_point_distance
+
+    from directed
+
+)
+
+select * from final
