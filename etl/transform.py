@@ -6,12 +6,15 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from etl import progress
 from etl.config import Settings, get_settings
 from etl.db import database_url
 from etl.errors import WarehouseError
@@ -74,11 +77,72 @@ def dbt_args(
             "--vars", json.dumps(dbt_vars(settings), sort_keys=True)]
 
 
-def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNodeTiming]:
-    """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure."""
+# `alliances refresh --verbose` turns this on: dbt's full log on the console as well.
+_verbose = False
+# dbt warnings that are no news to the user of a refresh ("Nothing to do" on a no-op selection)
+_QUIET_EVENTS = frozenset({"NothingToDo", "NoNodesForSelectionCriteria"})
+
+
+def set_verbose(verbose: bool) -> None:
+    """Show dbt's whole console log (``True``) or only its warnings and errors (default)."""
+    global _verbose
+    _verbose = verbose
+
+
+def dbt_log_file(settings: Settings | None = None) -> Path:
+    """dbt's log of every invocation (debug level, no colour codes), appended to."""
+    settings = settings or get_settings()
+    return settings.warehouse_dir / "dbt" / "logs" / "dbt.log"
+
+
+def _console_flags(verbose: bool) -> list[str]:
+    """dbt's console: the full log only when verbose; colours only on a terminal."""
+    colours = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    flags = ["--use-colors" if colours else "--no-use-colors", "--no-use-colors-file",
+             "--log-level-file", "debug"]
+    if not verbose:
+        flags += ["--log-level", "none"]
+    return flags
+
+
+class _DbtEvents:
+    """dbt's event callback: the step's progress (nodes done of the total) and, when the console
+    log is off, its warnings and errors printed to stderr."""
+
+    def __init__(self, advance: progress.Advance, show_warnings: bool) -> None:
+        self.advance = advance
+        self.show_warnings = show_warnings
+        self.total: int | None = None
+        self.messages: list[str] = []
+
+    def __call__(self, event: Any) -> None:
+        name = event.info.name
+        if name == "LogStartLine" and self.total is None and event.data.total:
+            self.total = int(event.data.total)
+            self.advance.set_total(self.total)
+        elif name == "NodeFinished":
+            self.advance(1)
+        if self.show_warnings and event.info.level in ("warn", "error") \
+                and name not in _QUIET_EVENTS and event.info.msg.strip():
+            self.messages.append(event.info.msg)
+            print(f"dbt {event.info.level}: {event.info.msg}", file=sys.stderr, flush=True)
+
+
+def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
+            verbose: bool | None = None) -> list[DbtNodeTiming]:
+    """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure.
+
+    dbt's log goes to :func:`dbt_log_file`; the console shows only warnings and errors unless
+    ``verbose`` (default: :func:`set_verbose`), and one progress step (nodes done of the total).
+    """
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(args, settings))
+    settings = settings or get_settings()
+    verbose = _verbose if verbose is None else verbose
+    with progress.step(f"dbt {' '.join(args[:1])}") as advance:
+        events = _DbtEvents(advance, show_warnings=not verbose)
+        result = dbtRunner(callbacks=[events]).invoke(
+            [*dbt_args(args, settings), *_console_flags(verbose)])
     timings = []
     if result.result is not None and hasattr(result.result, "results"):
         for node in result.result.results:
@@ -88,7 +152,8 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None) -> list[DbtNo
     if not result.success:
         failed = [t.name for t in timings if t.status.lower() in ("error", "fail")]
         detail = f" (failed: {', '.join(failed)})" if failed else ""
-        raise WarehouseError(f"dbt {' '.join(args)} failed{detail}: {result.exception or ''}")
+        raise WarehouseError(f"dbt {' '.join(args)} failed{detail}: {result.exception or ''} "
+                             f"(full log: {dbt_log_file(settings)})")
     return timings
 
 

@@ -1,7 +1,9 @@
-"""The nightly refresh: resolve sources, migrate, ingest each source system, dbt build.
+"""The refresh as a Prefect flow: the steps of ``flows/pipeline.py``, each a Prefect task.
 
-Runs locally with no Prefect server (Prefect starts a temporary API for the run). Tasks are one
-line around ``etl``; retries only where there is network I/O (the download).
+Used when runs are to be recorded in a Prefect API: ``alliances schedule`` (the nightly
+deployment) and ``alliances refresh`` with ``PREFECT_API_URL`` set. Without an API the CLI runs
+``flows.pipeline.run_refresh`` directly (no Prefect, no temporary server). Tasks are one line
+around the pipeline's steps; retries only where there is network I/O (the download).
 """
 
 from __future__ import annotations
@@ -10,36 +12,27 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from etl import download, ingest, migrate, status, transform
-from etl.config import get_settings
-from etl.db import connect, refresh_lock
-from etl.ledger import LoadOutcome
-from etl.transform import DbtNodeTiming
+from flows import pipeline
 
 
 @task(name="resolve-sources", retries=2, retry_delay_seconds=[5, 30])
 def resolve_sources_task(source_dir: str | None, allow_download: bool) -> dict[str, Path]:
-    settings = get_settings()
-    return download.resolve_sources(
-        source_dir=Path(source_dir) if source_dir else settings.source_dir,
-        cache_dir=settings.cache_dir, download=allow_download,
-        base_url=settings.download_base_url,
-    )
+    return pipeline.resolve_sources(source_dir, allow_download)
 
 
 @task(name="migrate")
 def migrate_task() -> None:
-    migrate.upgrade()
+    pipeline.migrate()
 
 
 @task(name="ingest", task_run_name="ingest-{source}")
-def ingest_task(source: str, paths: dict[str, Path], full: bool) -> list[LoadOutcome]:
-    return ingest.ingest_source(source, paths, full=full)
+def ingest_task(source: str, paths: dict[str, Path], full: bool) -> list:
+    return pipeline.ingest(source, paths, full)
 
 
 @task(name="dbt-build")
-def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list[DbtNodeTiming]:
-    return transform.build(full=full, changed_sources=changed_sources)
+def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list:
+    return pipeline.dbt_build(full, changed_sources)
 
 
 @flow(name="refresh", log_prints=True)
@@ -52,31 +45,8 @@ def refresh(
     A second refresh started meanwhile exits with a clear message (or waits, with
     ``wait_for_lock``); two refreshes never interleave.
     """
-    logger = get_run_logger()
-    with refresh_lock(wait=wait_for_lock, timeout_s=3600), connect(autocommit=True) as conn:
-        migrate_task()
-        previous = status.last_refresh(conn)
-        run_id = status.start_refresh(conn, full=full)
-        outcomes: list[LoadOutcome] = []
-        try:
-            paths = resolve_sources_task(source_dir, allow_download)
-            changed_sources = []
-            for source in ingest.sources():
-                loads = ingest_task(source, paths, full)
-                outcomes.extend(loads)
-                if any(o.status != "unchanged" for o in loads):  # loaded or removed
-                    changed_sources.append(source)
-            # a failed or interrupted last refresh may have left any model stale: build them all
-            last_ok = previous is not None and previous[3] == "completed"
-            timings = dbt_build_task(full, changed_sources if last_ok else None)
-        except Exception as exc:
-            status.finish_refresh(conn, run_id, status="failed", error=str(exc),
-                                  files_loaded=sum(o.status == "loaded" for o in outcomes))
-            raise
-        status.finish_refresh(
-            conn, run_id, status="completed",
-            files_loaded=sum(o.status == "loaded" for o in outcomes),
-            files_unchanged=sum(o.status == "unchanged" for o in outcomes),
-        )
-        logger.info("refresh %s completed: %d files loaded", run_id, len(outcomes))
-    return {"loads": outcomes, "dbt": timings}
+    steps = pipeline.Steps(migrate=migrate_task, resolve_sources=resolve_sources_task,
+                           ingest=ingest_task, dbt_build=dbt_build_task,
+                           info=get_run_logger().info)
+    return pipeline.run_refresh(source_dir=source_dir, full=full, allow_download=allow_download,
+                                wait_for_lock=wait_for_lock, steps=steps)
