@@ -303,6 +303,62 @@ def report(
     console.print(f"[green]report written[/]: {result.html_path}")
 
 
+@app.command()
+def export(
+    mart: Annotated[str, typer.Argument(help="A table of schema marts, e.g. fct_vote.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="csv, parquet, dta (Stata 14+) or feather.")] = "csv",
+    where: Annotated[str | None, typer.Option(
+        help="Rows to keep, e.g. \"year >= 2000 and ccode_a = 2\" (column names, literals, "
+             "comparisons, and/or/not, in, between, is null, like).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Directory of the file and its codebook (default: <warehouse>/exports).",
+        file_okay=False)] = None,
+) -> None:
+    """Write a mart as a typed file for R, Stata or pandas, with its codebook beside it."""
+    from etl.export import export_mart
+
+    try:
+        result = export_mart(mart, fmt, where=where, out_dir=out)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    renamed = [c for c in result.columns if c.file_name != c.name]
+    console.print(f"[green]exported[/] {result.n_rows:,} rows x {len(result.columns)} columns: "
+                  f"{result.path}", soft_wrap=True)
+    console.print(f"codebook: {result.codebook_md} and {result.codebook_csv.name}",
+                  soft_wrap=True)
+    for c in renamed:
+        console.print(f"  {c.name} is {c.file_name} in the file (Stata's 32 characters)")
+
+
+@app.command()
+def cite(
+    mart: Annotated[str | None, typer.Argument(
+        help="A mart; without it (or with --all), every source.")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX entries.")] = False,
+) -> None:
+    """The references of the sources behind a mart (dbt lineage), as text or BibTeX."""
+    from etl import cite as citations
+    from etl.export import load_manifest
+
+    try:
+        result = citations.cite(None if all_sources else mart,
+                                None if all_sources or mart is None else load_manifest())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    if bibtex:
+        print("\n\n".join(ref.bibtex() for ref in result.references))
+        return
+    if result.mart:
+        console.print(f"marts.{result.mart} is built from: {', '.join(result.sources)}",
+                      soft_wrap=True, highlight=False)
+    for ref in result.references:
+        console.print(f"- {ref.text}", soft_wrap=True, highlight=False, markup=False)
+    console.print("Versions and sha256 of the files loaded: select * from marts.build_info; "
+                  "BibTeX: --bibtex", soft_wrap=True, highlight=False)
+
+
 @db_app.command("up")
 def db_up() -> None:
     """Start the embedded PostgreSQL (no-op with DATABASE_URL) and print its URL."""

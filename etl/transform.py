@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from etl import progress
+from etl.cite import SOURCE_VERSIONS
 from etl.config import Settings, get_settings
 from etl.db import database_url
 from etl.errors import WarehouseError
@@ -57,7 +59,43 @@ def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
         "hegemon_ccode": settings.hegemon_ccode,
         "rival_ccode": primary_rivals[0],
         "legitimacy_window_years": settings.legitimacy_window_years,
+        # what marts.build_info records (etl.build_state leaves the last two out of its
+        # fingerprint: they describe a build, they do not shape the tables)
+        "source_versions": dict(SOURCE_VERSIONS),
+        "models_git_commit": models_git_commit(settings),
+        "tool_versions": tool_versions(),
     }
+
+
+def models_git_commit(settings: Settings | None = None) -> str:
+    """The git commit of the dbt project ("-dirty" with uncommitted changes), or "unknown"."""
+    settings = settings or get_settings()
+    project = settings.dbt_project_dir
+    try:
+        head = subprocess.run(["git", "-C", str(project), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=True)
+        dirty = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+# the packages whose versions marts.build_info records: dbt, the warehouse's own code (the
+# measures' SQL and the ETL) and the report's estimator
+_TOOLS = ("dbt-core", "dbt-postgres", "alliance-warehouse", "statsmodels")
+
+
+def tool_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    versions = {}
+    for name in _TOOLS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def dbt_args(
