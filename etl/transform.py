@@ -36,8 +36,9 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     return {
         "ALLIANCES_DBT_HOST": url.host or "127.0.0.1",
         "ALLIANCES_DBT_PORT": str(url.port or 5432),
-        "ALLIANCES_DBT_USER": url.username or "postgres",
-        "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or "",
+        # a URL without credentials takes libpq's PGUSER / PGPASSWORD, as psycopg does
+        "ALLIANCES_DBT_USER": url.username or os.environ.get("PGUSER") or "postgres",
+        "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or os.environ.get("PGPASSWORD", ""),
         "ALLIANCES_DBT_DBNAME": url.database or "postgres",
         "ALLIANCES_DBT_THREADS": str(settings.dbt_threads),
         "ALLIANCES_DBT_PARALLEL_WORKERS": str(settings.parallel_workers),
