@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
-from etl.config import Settings, get_settings
+from etl.config import PROJECT_ROOT, Settings, get_settings
 
 # dbt vars that describe a build rather than shape its tables (see etl.transform.dbt_vars)
 VOLATILE_VARS = frozenset({"models_git_commit", "tool_versions"})
@@ -79,3 +80,39 @@ def forget(settings: Settings | None = None) -> None:
     """Drop the fingerprint (a failed build: the next refresh asks dbt again)."""
     settings = settings or get_settings()
     (_state_dir(settings) / FINGERPRINT_FILE).unlink(missing_ok=True)
+
+
+_REVISION = re.compile(r"^revision(?:: str)? = [\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:None|[\"']([^\"']+)[\"'])", re.M)
+
+
+def migration_head(versions_dir: Path = PROJECT_ROOT / "migrations" / "versions") -> str | None:
+    """The one head revision of the migration scripts (read as text, without importing
+    Alembic: a second on a busy machine); None when it is not one plain line of each file."""
+    revisions, parents = set(), set()
+    for path in versions_dir.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if not rev or not down:
+            return None
+        revisions.add(rev.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def migrations_at_head(settings: Settings | None = None) -> bool:
+    """True when the database's raw.alembic_version is the scripts' one head (then ``alembic
+    upgrade head`` has nothing to do); False when unsure (Alembic then decides)."""
+    from etl.db import connect
+
+    head = migration_head()
+    if head is None:
+        return False
+    with connect(settings or get_settings()) as conn:
+        row = conn.execute("select to_regclass('raw.alembic_version') is not null").fetchone()
+        if not row or not row[0]:
+            return False
+        versions = [r[0] for r in conn.execute("select version_num from raw.alembic_version")]
+    return versions == [head]

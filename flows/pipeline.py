@@ -33,6 +33,11 @@ def resolve_sources(source_dir: str | None, allow_download: bool) -> dict[str, P
 
 
 def migrate() -> None:
+    """``alembic upgrade head``; skipped (no Alembic import) when the database is at the head."""
+    from etl import build_state
+
+    if build_state.migrations_at_head():
+        return
     from etl import migrate as mig
 
     mig.upgrade()
