@@ -62,6 +62,8 @@ def dbt_vars(settings: Settings | None = None) -> dict[str, object]:
         "legitimacy_window_years": settings.legitimacy_window_years,
         # what marts.build_info records (etl.build_state leaves the last two out of its
         # fingerprint: they describe a build, they do not shape the tables)
+        "min_joint_votes": settings.min_joint_votes,
+        "analyst_role": settings.analyst_role,
         "source_versions": dict(SOURCE_VERSIONS),
         "models_git_commit": models_git_commit(settings),
         "tool_versions": tool_versions(),
