@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         default=3, ge=1, le=10,
         description="Years before and after a coalition's launch pooled in the legitimacy marts.",
     )
+    min_joint_votes: int = Field(
+        default=10, ge=1,
+        description="The report's analyses leave out a state-year (or window) on fewer joint "
+        "roll calls with the hegemon than this (dbt var min_joint_votes).",
+    )
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(

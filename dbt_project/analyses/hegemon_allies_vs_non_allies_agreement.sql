@@ -71,7 +71,10 @@ classified as (
         and affinity.hegemon_ccode = partners.hegemon_ccode
         and affinity.ccode = partners.partner_ccode
 
+    -- a state-year on fewer joint roll calls than the threshold says too little (dbt var
+    -- min_joint_votes, setting ALLIANCES_MIN_JOINT_VOTES; the report states it)
     where affinity.agree_exact_hegemon is not null
+        and affinity.n_joint_hegemon >= {{ var('min_joint_votes') }}
 
 ),
 
