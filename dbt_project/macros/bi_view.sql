@@ -62,7 +62,18 @@ select * from final
 {% endmacro %}
 
 
-{#- grants the analyst role (dbt var analyst_role) the schema of this view -#}
+{#
+    grant_bi_schema(): on-run-end, once per dbt invocation, the analyst role (dbt var
+    analyst_role) gets USAGE on schema bi when it exists (dbt's +grants give SELECT on each
+    view). Not a post-hook of each view: two concurrent GRANTs on one schema fail in
+    PostgreSQL ("tuple concurrently updated") when dbt builds views on several threads.
+#}
 {% macro grant_bi_schema() %}
-    grant usage on schema {{ this.schema }} to {{ adapter.quote(var('analyst_role')) }}
+    {%- if execute -%}
+        {%- set exists = run_query(
+            "select 1 from pg_namespace where nspname = 'bi'") -%}
+        {%- if exists.rows | length > 0 -%}
+            {%- do run_query('grant usage on schema bi to ' ~ adapter.quote(var('analyst_role'))) -%}
+        {%- endif -%}
+    {%- endif -%}
 {% endmacro %}
