@@ -229,6 +229,11 @@ def test_marts_have_clean_primary_keys_and_foreign_keys(built: Settings) -> None
     assert ("marts.fct_capability_year", "marts.dim_country") in fkeys
     assert ("marts.fct_alliance_membership", "marts.dim_alliance") in fkeys
     assert ("marts.mart_alliance_asymmetry", "marts.dim_country") in fkeys
+    assert ("marts.mart_legitimacy_exchange", "marts.dim_coalition") in fkeys
+    assert ("marts.fct_treaty_provision", "marts.dim_treaty") in fkeys
+    for table in ("fct_vote", "fct_dyad_year_affinity", "country_year_hegemon_affinity",
+                  "mart_legitimacy_exchange", "fct_coalition_participation"):
+        assert pkeys.get(f"marts.{table}") == f"{table}_pkey", pkeys
 
 
 def test_bi_views_have_country_names_and_no_arrays_or_jsonb(built: Settings) -> None:
