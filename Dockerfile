@@ -1,5 +1,5 @@
 # The warehouse's ETL image: the CLI, the flows and the dbt project.
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY etl ./etl

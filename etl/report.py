@@ -5,6 +5,16 @@ dbt, run here as they are), so the page and an analyst running the same SQL in p
 rows. Each chart is written as a PNG and embedded in ``index.html`` as a data URI: the page has
 no external resource and can be mailed or archived as one file. Each analysis's rows are also
 written as CSV beside it.
+
+Each chart carries its source line and its N (in the PNG and in the caption); state-years on
+fewer joint roll calls than ``min_joint_votes`` (setting ``ALLIANCES_MIN_JOINT_VOTES``, default
+10) are left out by the analyses, and the page says so. Fits are ordinary least squares from
+statsmodels, drawn with their 95% confidence band. The page is rendered from the Jinja2
+template ``etl/templates/report.html`` (autoescaped) and ends with ``marts.build_info``: the
+versions and sha256 of the source files and the git commit of the models behind the numbers.
+
+Charts are a plain list (:data:`ANALYSES`): to add one, append an :class:`Analysis` with its
+analysis SQL, chart and table functions.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import html
 import io
 import math
 import shutil
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +84,8 @@ class Analysis:
     chart: Callable[[Rows, str], bytes]
     table: Callable[[Rows], Rows]
     reading: str
+    sources: Sequence[str] = ()  # catalog names (etl/cite.py SOURCE_VERSIONS) of its source line
+    n_text: Callable[[Rows], str] = lambda rows: f"N = {len(rows):,} rows."
 
 
 @dataclass
@@ -81,6 +94,22 @@ class Section:
     rows: Rows
     png: bytes
     table: Rows
+
+    @property
+    def source_line(self) -> str:
+        return source_line(self.analysis.sources) if self.analysis.sources else ""
+
+    @property
+    def n_text(self) -> str:
+        return self.analysis.n_text(self.rows)
+
+    @property
+    def data_uri(self) -> str:
+        return _data_uri(self.png)
+
+    @property
+    def table_html(self) -> str:
+        return html_table(self.table)
 
 
 @dataclass
@@ -175,23 +204,46 @@ def coalition_table(rows: Rows) -> Rows:
                 tuple(out))
 
 
-def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float, float] | None:
-    """Slope, intercept and Pearson r of y on x; None with fewer than 3 points or no spread."""
+@dataclass(frozen=True)
+class Fit:
+    """An OLS fit of y on x (statsmodels): the line, Pearson r and the slope's 95% interval."""
+
+    slope: float
+    intercept: float
+    r: float
+    slope_ci: tuple[float, float]
+    n: int
+    model: Any = field(repr=False, compare=False, default=None)
+
+    def band(self, xs: Sequence[float], alpha: float = 0.05) -> tuple[list[float], list[float]]:
+        """The (1 - alpha) confidence band of the fitted mean at ``xs``: lower, upper."""
+        import numpy as np
+
+        exog = np.column_stack([np.ones(len(xs)), np.asarray(xs, dtype=float)])
+        frame = self.model.get_prediction(exog).summary_frame(alpha=alpha)
+        return frame["mean_ci_lower"].tolist(), frame["mean_ci_upper"].tolist()
+
+
+def ols_fit(xs: Sequence[float], ys: Sequence[float]) -> Fit | None:
+    """OLS of y on x with statsmodels; None with fewer than 3 points or no spread in x or y."""
     n = len(xs)
-    if n < 3:
+    if n < 3 or len(set(xs)) < 2 or len(set(ys)) < 2:
         return None
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    if sxx == 0 or syy == 0:
-        return None
-    slope = sxy / sxx
-    return slope, my - slope * mx, sxy / math.sqrt(sxx * syy)
+    import numpy as np
+    import statsmodels.api as sm
+
+    x = np.asarray(xs, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a perfect fit warns about its zero residuals
+        model = sm.OLS(np.asarray(ys, dtype=float), sm.add_constant(x, has_constant="add")).fit()
+        lo, hi = model.conf_int(alpha=0.05)[1]
+    intercept, slope = (float(v) for v in model.params)
+    r = math.copysign(math.sqrt(max(model.rsquared, 0.0)), slope)
+    return Fit(slope, intercept, r, (float(lo), float(hi)), n, model)
 
 
 def capability_fits(rows: Rows) -> Rows:
-    """Per alliance status (and all states): state-years, Pearson r and the least-squares slope."""
+    """Per alliance status (and all states): state-years, Pearson r, the OLS slope, its 95% CI."""
     groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for r in rows.dicts():
         point = (float(r["log10_capability_ratio"]), float(r["agree_exact_hegemon"]))
@@ -200,11 +252,12 @@ def capability_fits(rows: Rows) -> Rows:
     out = []
     for status in (*STATUS_ORDER, "all"):
         points = groups.get(status, [])
-        fit = least_squares([p[0] for p in points], [p[1] for p in points])
+        fit = ols_fit([p[0] for p in points], [p[1] for p in points])
         out.append((STATUS_LABELS.get(status, "All states"), len(points),
-                    fit[2] if fit else None, fit[0] if fit else None))
-    return Rows(("states", "state-years", "Pearson r", "agreement per tenfold ratio"),
-                tuple(out))
+                    fit.r if fit else None, fit.slope if fit else None,
+                    fit.slope_ci[0] if fit else None, fit.slope_ci[1] if fit else None))
+    return Rows(("states", "state-years", "Pearson r", "agreement per tenfold ratio",
+                 "95% CI low", "95% CI high"), tuple(out))
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -219,6 +272,26 @@ def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def source_line(names: Sequence[str]) -> str:
+    """"Source: ..." naming the releases of the catalog files an analysis reads."""
+    from etl.cite import SOURCE_VERSIONS
+
+    known = {**SOURCE_VERSIONS, "coalitions": "curated coalition lists (etl/data/coalitions)"}
+    releases = list(dict.fromkeys(known.get(n, n) for n in names))
+    return "Source: " + "; ".join(releases) + " (Alliance Warehouse marts)"
+
+
+def _caption(fig: Any, names: Sequence[str], n_text: str) -> None:
+    """The source line and N under the chart, so that the PNG alone says where it comes from."""
+    fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+    fig.text(0.01, 0.01, f"{source_line(names)}. {n_text}", fontsize=7.5, color="#555555",
+             ha="left", va="bottom", wrap=True)
+
+
+def _min_joint_votes() -> int:
+    return get_settings().min_joint_votes
 
 
 def _no_data(ax: Any, message: str) -> None:
@@ -249,6 +322,7 @@ def chart_allies_by_year(rows: Rows, hegemon: str) -> bytes:
     ax.set_title(f"UN General Assembly agreement with {hegemon}: allies and non-allies")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", frameon=False)
+    _caption(fig, SOURCES_ALLIES, n_allies(rows))
     return _png(fig)
 
 
@@ -282,6 +356,7 @@ def chart_coalitions_before_after(rows: Rows, hegemon: str) -> bytes:
         ax.legend(loc="upper center", frameon=False, fontsize=9)
     axes[0].set_ylabel(f"Mean agreement with {hegemon}")
     fig.suptitle(f"Coalition members and non-members: agreement with {hegemon} before and after")
+    _caption(fig, SOURCES_COALITIONS, n_coalitions(rows))
     return _png(fig)
 
 
@@ -302,13 +377,16 @@ def chart_capability_vs_affinity(rows: Rows, hegemon: str) -> bytes:
             continue
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         ax.scatter(xs, ys, s=7, alpha=0.28, color=STATUS_COLOURS[status], linewidths=0)
-        fit = least_squares(xs, ys)
+        fit = ols_fit(xs, ys)
         label = f"{STATUS_LABELS[status]}: {len(pts):,} state-years"
         if fit:
-            slope, intercept, r = fit
-            lo, hi = min(xs), max(xs)
-            ax.plot([lo, hi], [intercept + slope * lo, intercept + slope * hi], linewidth=2.4,
-                    color=STATUS_COLOURS[status], label=f"{label}, least squares r = {r:.2f}")
+            grid = [min(xs) + (max(xs) - min(xs)) * i / 40 for i in range(41)]
+            lower, upper = fit.band(grid)
+            ax.fill_between(grid, lower, upper, color=STATUS_COLOURS[status], alpha=0.22,
+                            linewidth=0)
+            ax.plot(grid, [fit.intercept + fit.slope * x for x in grid], linewidth=2.4,
+                    color=STATUS_COLOURS[status],
+                    label=f"{label}, OLS r = {fit.r:.2f} (band: 95% CI of the mean)")
         else:
             ax.plot([], [], marker="o", linestyle="", color=STATUS_COLOURS[status], label=label)
     ax.set_ylim(0, 1)
@@ -317,6 +395,7 @@ def chart_capability_vs_affinity(rows: Rows, hegemon: str) -> bytes:
     ax.set_title(f"Capability asymmetry and voting affinity with {hegemon}")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper center", framealpha=0.92, fontsize=8.5)
+    _caption(fig, SOURCES_CAPABILITIES, n_capabilities(rows))
     return _png(fig)
 
 
@@ -376,7 +455,42 @@ def ideal_points_by_decade(rows: Rows) -> Rows:
     return Rows(("hegemon", "series", "decade", "mean_ideal_point", "n_sessions"), out)
 
 
-ANALYSES: tuple[Analysis, ...] = (
+# the catalog files behind each analysis (their releases make the source line)
+SOURCES_ALLIES = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow_states")
+SOURCES_COALITIONS = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow_states",
+                      "coalitions")
+SOURCES_IDEAL_POINTS = ("unga_voeten_votes", "unvotes_votes", "unga_bridging_pairs",
+                        "atop_members", "cow_states")
+SOURCES_CAPABILITIES = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow_nmc",
+                        "cow_states")
+
+
+def n_allies(rows: Rows) -> str:
+    years = {r["year"] for r in rows.dicts()}
+    total = sum(int(r["n_states"]) for r in rows.dicts())
+    return (f"N = {total:,} state-years over {len(years):,} years; state-years on fewer than "
+            f"{_min_joint_votes()} joint roll calls left out.")
+
+
+def n_coalitions(rows: Rows) -> str:
+    parts = [f"{r['coalition']} {r['membership'].replace('_', '-')}s {r['n_states']}"
+             for r in rows.dicts()]
+    return (f"N = states with at least {_min_joint_votes()} joint roll calls in each window: "
+            + (", ".join(parts) or "none") + ".")
+
+
+def n_ideal_points(rows: Rows) -> str:
+    sessions = {r["session_year"] for r in rows.dicts() if r["mean_ideal_point"] is not None}
+    return (f"N = {len(rows):,} hegemon and treaty-ally series points over {len(sessions):,} "
+            "sessions.")
+
+
+def n_capabilities(rows: Rows) -> str:
+    return (f"N = {len(rows):,} state-years, each on at least {_min_joint_votes()} joint roll "
+            "calls with the hegemon.")
+
+
+ANALYSES: list[Analysis] = [
     Analysis(
         name="hegemon_allies_vs_non_allies_agreement",
         anchor="allies",
@@ -389,6 +503,8 @@ ANALYSES: tuple[Analysis, ...] = (
                  "yes, no or abstain that the two voted alike), per year. Treaty ally: an ATOP "
                  "defence obligation in either direction that year; other ATOP ally: a shared "
                  "alliance without one. The table weights each year by its number of states."),
+        sources=SOURCES_ALLIES,
+        n_text=n_allies,
     ),
     Analysis(
         name="coalition_members_agreement_before_after",
@@ -402,6 +518,8 @@ ANALYSES: tuple[Analysis, ...] = (
         reading=("agree_exact pooled over the window years before and after the coalition's "
                  "start year (the start year itself in neither), averaged over the states with "
                  "joint votes in both windows, so before and after compare the same states."),
+        sources=SOURCES_COALITIONS,
+        n_text=n_coalitions,
     ),
     Analysis(
         name="capability_asymmetry_vs_affinity",
@@ -413,7 +531,11 @@ ANALYSES: tuple[Analysis, ...] = (
         table=capability_fits,
         reading=("One point per state and year: the hegemon's CINC over the state's (COW NMC "
                  "v7.0), on a log scale, against the state's agree_exact with the hegemon. The "
-                 "slope is the change in agreement per tenfold capability ratio."),
+                 "slope is the change in agreement per tenfold capability ratio (OLS, "
+                 "statsmodels; the shaded band and the table's interval are 95% confidence "
+                 "intervals, which treat state-years as independent)."),
+        sources=SOURCES_CAPABILITIES,
+        n_text=n_capabilities,
     ),
     Analysis(
         name="hegemon_allies_ideal_points",
@@ -428,27 +550,13 @@ ANALYSES: tuple[Analysis, ...] = (
                  "dimension, standardised over all country-sessions, the USA positive. Solid: "
                  "the hegemon; dashed: the mean of the states with an ATOP defence obligation "
                  "toward it or from it in the session's year (ATOP ends in 2016)."),
+        sources=SOURCES_IDEAL_POINTS,
+        n_text=n_ideal_points,
     ),
-)
+]
 
 
 # --- the page ------------------------------------------------------------------------------------
-
-_CSS = """
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f;
-       max-width: 1040px; margin: 2rem auto; padding: 0 1.2rem; }
-h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { margin-top: 2.4rem; font-size: 1.3rem; }
-.meta, .reading, figcaption, .sql { color: #555; font-size: .9rem; }
-.question { font-style: italic; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .88rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .6rem; text-align: right; }
-th { background: #f3f4f6; } td:first-child, th:first-child, td.text { text-align: left; }
-td.text { white-space: nowrap; }
-code { background: #f3f4f6; padding: 0 .25rem; border-radius: 3px; }
-ol.sources li { margin-bottom: .5rem; }
-"""
-
 
 def _cell(value: Any) -> str:
     """One table cell: numbers right-aligned (3 decimals), text left-aligned, null as a dash."""
@@ -473,69 +581,42 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _citation(text: str, url: str | None, extra: str = "") -> str:
-    link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
-    return f"<li>{html.escape(text)}.{link}{html.escape(extra)}</li>"
-
-
-def sources_html(coalitions: Rows) -> str:
-    """The publishers of every source the analyses use, as an ordered list."""
-    items = []
+def source_items(coalitions: Rows) -> list[dict[str, str | None]]:
+    """The publishers of every source the analyses use: text, URL, licence."""
+    items: list[dict[str, str | None]] = []
     for name in CITED_ENTRIES:
         entry = catalog.get(name)
-        items.append(_citation(entry.citation, entry.url, f" Licence: {entry.licence}."))
+        items.append({"text": entry.citation, "url": entry.url,
+                      "extra": f"Licence: {entry.licence}."})
     for c in coalitions.dicts():
-        items.append(_citation(f"Coalition list {c['coalition']}: {c['source_citation']}",
-                               c["source_url"]))
-    return '<ol class="sources">' + "".join(items) + "</ol>"
+        items.append({"text": f"Coalition list {c['coalition']}: {c['source_citation']}",
+                      "url": c["source_url"], "extra": ""})
+    return items
+
+
+def _template() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html")
 
 
 def render_html(sections: Sequence[Section], *, hegemon: str, database: str,
-                coalitions: Rows, generated_at: dt.datetime) -> str:
+                coalitions: Rows, generated_at: dt.datetime,
+                build_info: Rows | None = None) -> str:
     """The whole page: charts inline as data URIs, tables, the sources; no external resource."""
-    toc = "".join(f'<li><a href="#{s.analysis.anchor}">{html.escape(s.analysis.title)}</a></li>'
-                  for s in sections)
-    body = []
-    for s in sections:
-        a = s.analysis
-        body.append(f"""
-<section id="{a.anchor}">
-<h2>{html.escape(a.title)}</h2>
-<p class="question">{html.escape(a.question)}</p>
-<figure>
-<img id="chart-{a.anchor}" alt="{html.escape(a.title)}" src="{_data_uri(s.png)}">
-<figcaption>{html.escape(a.title)}; {len(s.rows):,} rows from the marts
-(<code>{a.name}.csv</code> beside this page).</figcaption>
-</figure>
-{html_table(s.table)}
-<p class="reading">{html.escape(a.reading)}</p>
-<p class="sql">SQL: <code>dbt_project/analyses/{a.name}.sql</code>
-(<code>alliances dbt compile -s {a.name}</code>).</p>
-</section>""")
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Alliance Warehouse report: {html.escape(hegemon)} and its partners</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>Asymmetric alliances: {html.escape(hegemon)} and its partners</h1>
-<p class="meta">Alliance Warehouse report, generated {generated_at:%Y-%m-%d %H:%M} UTC from the
-marts of database <code>{html.escape(database)}</code>.</p>
-</header>
-<nav><ol>{toc}<li><a href="#sources">Sources</a></li></ol></nav>
-{''.join(body)}
-<section id="sources">
-<h2>Sources</h2>
-<p>The marts are built from these releases; cite the publishers, not this warehouse.</p>
-{sources_html(coalitions)}
-</section>
-</body>
-</html>
-"""
+    from markupsafe import Markup
+
+    return _template().render(
+        sections=[{"analysis": s.analysis, "rows": s.rows, "data_uri": s.data_uri,
+                   "table_html": Markup(s.table_html), "source_line": s.source_line,
+                   "n_text": s.n_text} for s in sections],
+        hegemon=hegemon, database=database, generated_at=generated_at,
+        sources=source_items(coalitions), min_joint_votes=_min_joint_votes(),
+        build_info=Markup(html_table(build_info)) if build_info is not None and build_info.rows
+        else None)
 
 
 # --- putting it together -------------------------------------------------------------------------
@@ -550,6 +631,19 @@ def _country_name(conn: psycopg.Connection, ccode: int) -> str:
     row = conn.execute("select country_name from marts.dim_country where ccode = %s",
                        (ccode,)).fetchone()
     return str(row[0]) if row and row[0] else f"COW state {ccode}"
+
+
+def _build_info(conn: psycopg.Connection) -> Rows | None:
+    """marts.build_info (None on a warehouse built before it existed)."""
+    exists = conn.execute("select to_regclass('marts.build_info') is not null").fetchone()
+    if not exists or not exists[0]:
+        return None
+    cursor = conn.execute(
+        "select component_type, component, version, left(sha256, 16) as sha256_prefix, "
+        "to_char(built_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as built_at_utc "
+        "from marts.build_info order by component_type desc, component")
+    return Rows(tuple(d.name for d in cursor.description or ()),
+                tuple(tuple(r) for r in cursor.fetchall()))
 
 
 def _write_csv(path: Path, rows: Rows) -> None:
@@ -571,6 +665,7 @@ def build_report(out_dir: Path, settings: Settings | None = None) -> ReportResul
         coalitions = fetch(conn, "dim_coalition", "select coalition, source_citation, source_url "
                            "from marts.dim_coalition order by start_date")
         hegemon = _country_name(conn, _hegemon_ccode(results.values(), settings.hegemon_ccode))
+        build_info = _build_info(conn)
     sections = []
     for a in ANALYSES:
         rows = results[a.name]
@@ -585,6 +680,6 @@ def build_report(out_dir: Path, settings: Settings | None = None) -> ReportResul
         result.row_counts[a.name] = len(rows)
     database = make_url(database_url(settings)).database or ""
     page = render_html(sections, hegemon=hegemon, database=database, coalitions=coalitions,
-                       generated_at=dt.datetime.now(dt.UTC))
+                       generated_at=dt.datetime.now(dt.UTC), build_info=build_info)
     result.html_path.write_text(page, encoding="utf-8")
     return result

@@ -6,15 +6,20 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from etl import progress
+from etl.cite import SOURCE_VERSIONS
 from etl.config import Settings, get_settings
 from etl.db import connect, database_url
 from etl.errors import WarehouseError
@@ -34,8 +39,9 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     return {
         "ALLIANCES_DBT_HOST": url.host or "127.0.0.1",
         "ALLIANCES_DBT_PORT": str(url.port or 5432),
-        "ALLIANCES_DBT_USER": url.username or "postgres",
-        "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or "",
+        # a URL without credentials takes libpq's PGUSER / PGPASSWORD, as psycopg does
+        "ALLIANCES_DBT_USER": url.username or os.environ.get("PGUSER") or "postgres",
+        "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or os.environ.get("PGPASSWORD", ""),
         "ALLIANCES_DBT_DBNAME": url.database or "postgres",
         "ALLIANCES_DBT_THREADS": str(settings.dbt_threads),
         "ALLIANCES_DBT_PARALLEL_WORKERS": str(settings.parallel_workers),
@@ -60,7 +66,45 @@ def dbt_vars(settings: Settings | None = None, *, shadow: bool = False) -> dict[
         # not a setting: a refresh builds into the shadow schemas (write-audit-publish)
         "wap_schema_suffix": SHADOW_SUFFIX if shadow else "",
         "ideal_point_dyad_vote_sets": list(settings.ideal_points_dyad_vote_sets),
+        # what marts.build_info records (etl.build_state leaves the last two out of its
+        # fingerprint: they describe a build, they do not shape the tables)
+        "min_joint_votes": settings.min_joint_votes,
+        "analyst_role": settings.analyst_role,
+        "source_versions": dict(SOURCE_VERSIONS),
+        "models_git_commit": models_git_commit(settings),
+        "tool_versions": tool_versions(),
     }
+
+
+def models_git_commit(settings: Settings | None = None) -> str:
+    """The git commit of the dbt project ("-dirty" with uncommitted changes), or "unknown"."""
+    settings = settings or get_settings()
+    project = settings.dbt_project_dir
+    try:
+        head = subprocess.run(["git", "-C", str(project), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=True)
+        dirty = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+# the packages whose versions marts.build_info records: dbt, the warehouse's own code (the
+# measures' SQL and the ETL) and the report's estimator
+_TOOLS = ("dbt-core", "dbt-postgres", "alliance-warehouse", "statsmodels")
+
+
+def tool_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    versions = {}
+    for name in _TOOLS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def dbt_args(
@@ -81,16 +125,75 @@ def dbt_args(
             "--vars", json.dumps(dbt_vars(settings, shadow=shadow), sort_keys=True)]
 
 
+# `alliances refresh --verbose` turns this on: dbt's full log on the console as well.
+_verbose = False
+# dbt warnings that are no news to the user of a refresh ("Nothing to do" on a no-op selection)
+_QUIET_EVENTS = frozenset({"NothingToDo", "NoNodesForSelectionCriteria"})
+
+
+def set_verbose(verbose: bool) -> None:
+    """Show dbt's whole console log (``True``) or only its warnings and errors (default)."""
+    global _verbose
+    _verbose = verbose
+
+
+def dbt_log_file(settings: Settings | None = None) -> Path:
+    """dbt's log of every invocation (debug level, no colour codes), appended to."""
+    settings = settings or get_settings()
+    return settings.warehouse_dir / "dbt" / "logs" / "dbt.log"
+
+
+def _console_flags(verbose: bool) -> list[str]:
+    """dbt's console: the full log only when verbose; colours only on a terminal."""
+    colours = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    flags = ["--use-colors" if colours else "--no-use-colors", "--no-use-colors-file",
+             "--log-level-file", "debug"]
+    if not verbose:
+        flags += ["--log-level", "none"]
+    return flags
+
+
+class _DbtEvents:
+    """dbt's event callback: the step's progress (nodes done of the total) and, when the console
+    log is off, its warnings and errors printed to stderr."""
+
+    def __init__(self, advance: progress.Advance, show_warnings: bool) -> None:
+        self.advance = advance
+        self.show_warnings = show_warnings
+        self.total: int | None = None
+        self.messages: list[str] = []
+
+    def __call__(self, event: Any) -> None:
+        name = event.info.name
+        if name == "LogStartLine" and self.total is None and event.data.total:
+            self.total = int(event.data.total)
+            self.advance.set_total(self.total)
+        elif name == "NodeFinished":
+            self.advance(1)
+        if self.show_warnings and event.info.level in ("warn", "error") \
+                and name not in _QUIET_EVENTS and event.info.msg.strip():
+            self.messages.append(event.info.msg)
+            print(f"dbt {event.info.level}: {event.info.msg}", file=sys.stderr, flush=True)
+
+
 def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
-            shadow: bool = False) -> list[DbtNodeTiming]:
+            verbose: bool | None = None, shadow: bool = False) -> list[DbtNodeTiming]:
     """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure.
 
     ``shadow``: build into the shadow schemas (write-audit-publish, see :func:`build`).
     A failure raises :class:`DbtBuildFailed`, which names the failing tests and models.
+
+    dbt's log goes to :func:`dbt_log_file`; the console shows only warnings and errors unless
+    ``verbose`` (default: :func:`set_verbose`), and one progress step (nodes done of the total).
     """
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(args, settings, shadow=shadow))
+    settings = settings or get_settings()
+    verbose = _verbose if verbose is None else verbose
+    with progress.step(f"dbt {' '.join(args[:1])}") as advance:
+        events = _DbtEvents(advance, show_warnings=not verbose)
+        result = dbtRunner(callbacks=[events]).invoke(
+            [*dbt_args(args, settings, shadow=shadow), *_console_flags(verbose)])
     timings = []
     if result.result is not None and hasattr(result.result, "results"):
         for node in result.result.results:
@@ -99,7 +202,7 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
             )
     if not result.success:
         failed = [t.name for t in timings if t.status.lower() in ("error", "fail")]
-        raise DbtBuildFailed(args, failed, result.exception)
+        raise DbtBuildFailed(args, failed, result.exception, dbt_log_file(settings))
     return timings
 
 
@@ -107,11 +210,12 @@ class DbtBuildFailed(WarehouseError):
     """A dbt command failed: ``failed`` names its failing tests and models."""
 
     def __init__(self, args: Sequence[str], failed: Sequence[str],
-                 exception: BaseException | None) -> None:
+                 exception: BaseException | None, log_file: Path | None = None) -> None:
         self.failed = list(failed)
         self.published = True  # build() sets False: nothing of the failed build was published
         detail = f" (failed: {', '.join(self.failed)})" if self.failed else ""
-        super().__init__(f"dbt {' '.join(args)} failed{detail}: {exception or ''}")
+        log = f" (full log: {log_file})" if log_file else ""
+        super().__init__(f"dbt {' '.join(args)} failed{detail}: {exception or ''}{log}")
 
 
 SHADOW_SUFFIX = "__shadow"

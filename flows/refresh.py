@@ -1,52 +1,45 @@
-"""The nightly refresh: resolve sources, migrate, ingest, dbt build, estimate ideal points.
+"""The refresh as a Prefect flow: the steps of ``flows/pipeline.py``, each a Prefect task.
 
-Runs locally with no Prefect server (Prefect starts a temporary API for the run). Tasks are one
-line around ``etl``; retries only where there is network I/O (the download).
+Used when runs are to be recorded in a Prefect API: ``alliances schedule`` (the nightly
+deployment) and ``alliances refresh`` with ``PREFECT_API_URL`` set. Without an API the CLI runs
+``flows.pipeline.run_refresh`` directly (no Prefect, no temporary server). Tasks are one line
+around the pipeline's steps; retries only where there is network I/O (the download).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 
-from etl import download, ideal_points, ingest, migrate, status, transform
-from etl.config import get_settings
-from etl.db import connect, refresh_lock
-from etl.ledger import LoadOutcome
-from etl.transform import DbtNodeTiming
+from flows import pipeline
 
 
 @task(name="resolve-sources", retries=2, retry_delay_seconds=[5, 30])
 def resolve_sources_task(source_dir: str | None, allow_download: bool) -> dict[str, Path]:
-    settings = get_settings()
-    return download.resolve_sources(
-        source_dir=Path(source_dir) if source_dir else settings.source_dir,
-        cache_dir=settings.cache_dir, download=allow_download,
-        base_url=settings.download_base_url,
-    )
+    return pipeline.resolve_sources(source_dir, allow_download)
 
 
 @task(name="migrate")
 def migrate_task() -> None:
-    migrate.upgrade()
+    pipeline.migrate()
 
 
 @task(name="ingest", task_run_name="ingest-{source}")
 def ingest_task(source: str, paths: dict[str, Path], full: bool,
-                accept_shrink: list[str] | None = None) -> list[LoadOutcome]:
-    return ingest.ingest_source(source, paths, full=full, accept_shrink=accept_shrink or ())
+                accept_shrink: list[str] | None = None) -> list:
+    return pipeline.ingest(source, paths, full, accept_shrink)
 
 
 @task(name="dbt-build")
-def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list[DbtNodeTiming]:
-    return transform.build(full=full, changed_sources=changed_sources,
-                           exclude=[ideal_points.DBT_SELECTOR])
+def dbt_build_task(full: bool, changed_sources: list[str] | None) -> list:
+    return pipeline.dbt_build(full, changed_sources)
 
 
 @task(name="ideal-points")
-def ideal_points_task(full: bool, upstream_changed: bool) -> ideal_points.StepOutcome:
-    return ideal_points.refresh_step(full=full, upstream_changed=upstream_changed)
+def ideal_points_task(full: bool, upstream_changed: bool) -> Any:
+    return pipeline.estimate_ideal_points(full, upstream_changed)
 
 
 @flow(name="refresh", log_prints=True)
@@ -54,45 +47,17 @@ def refresh(
     source_dir: str | None = None, full: bool = False, allow_download: bool = True,
     wait_for_lock: bool = False, accept_shrink: list[str] | None = None,
 ) -> dict[str, list]:
-    """Migrate, ingest every source system and build the dbt models, holding the refresh lock.
+    """Migrate, ingest, build the dbt models and estimate the ideal points, holding the refresh
+    lock (:func:`flows.pipeline.run_refresh`, each step a Prefect task).
 
     A second refresh started meanwhile exits with a clear message (or waits, with
     ``wait_for_lock``); two refreshes never interleave. ``accept_shrink`` names files (catalog
     name, file name or path) that may have fewer rows than their previous load.
     """
-    logger = get_run_logger()
-    with refresh_lock(wait=wait_for_lock, timeout_s=3600), connect(autocommit=True) as conn:
-        migrate_task()
-        previous = status.last_refresh(conn)
-        run_id = status.start_refresh(conn, full=full)
-        outcomes: list[LoadOutcome] = []
-        try:
-            paths = resolve_sources_task(source_dir, allow_download)
-            ingest.check_accept_shrink(accept_shrink or (), paths)
-            changed_sources = []
-            for source in ingest.sources():
-                loads = ingest_task(source, paths, full, accept_shrink)
-                outcomes.extend(loads)
-                if any(o.status != "unchanged" for o in loads):  # loaded or removed
-                    changed_sources.append(source)
-            # a failed or interrupted last refresh published nothing: its sources are built too
-            last_ok = previous is not None and previous[3] == "completed"
-            if not last_ok:
-                unbuilt = status.sources_loaded_since_last_completed(conn)
-                changed_sources = (None if unbuilt is None
-                                   else sorted({*changed_sources, *unbuilt}))
-            timings = dbt_build_task(full, changed_sources)
-            # after the vote models, before the models that read the estimates
-            estimated = ideal_points_task(full, bool(timings) or not last_ok)
-            timings += estimated.dbt
-        except Exception as exc:
-            status.finish_refresh(conn, run_id, status="failed", error=str(exc),
-                                  files_loaded=sum(o.status == "loaded" for o in outcomes))
-            raise
-        status.finish_refresh(
-            conn, run_id, status="completed",
-            files_loaded=sum(o.status == "loaded" for o in outcomes),
-            files_unchanged=sum(o.status == "unchanged" for o in outcomes),
-        )
-        logger.info("refresh %s completed: %d files loaded", run_id, len(outcomes))
-    return {"loads": outcomes, "dbt": timings, "ideal_points": estimated.runs}
+    steps = pipeline.Steps(migrate=migrate_task, resolve_sources=resolve_sources_task,
+                           ingest=ingest_task, dbt_build=dbt_build_task,
+                           ideal_points=ideal_points_task,
+                           info=get_run_logger().info)
+    return pipeline.run_refresh(source_dir=source_dir, full=full, allow_download=allow_download,
+                                wait_for_lock=wait_for_lock, accept_shrink=accept_shrink,
+                                steps=steps)

@@ -95,7 +95,9 @@ joined as (
     left join countries
         on affinity.ccode = countries.ccode
 
+    -- as in analysis (a): state-years with at least min_joint_votes joint roll calls
     where affinity.agree_exact_hegemon is not null
+        and affinity.n_joint_hegemon >= {{ var('min_joint_votes') }}
 
 ),
 

@@ -44,6 +44,9 @@ compared as (
 
     where agree_exact_before is not null
         and agree_exact_after is not null
+        -- each window on at least min_joint_votes joint roll calls (dbt var; the report says so)
+        and n_joint_before >= {{ var('min_joint_votes') }}
+        and n_joint_after >= {{ var('min_joint_votes') }}
 
 ),
 

@@ -73,7 +73,10 @@ classified as (
         -- mart_hegemon_partners has non-partners too (is_allied false): join the partners only
         and partners.is_allied
 
+    -- a state-year on fewer joint roll calls than the threshold says too little (dbt var
+    -- min_joint_votes, setting ALLIANCES_MIN_JOINT_VOTES; the report states it)
     where affinity.agree_exact_hegemon is not null
+        and affinity.n_joint_hegemon >= {{ var('min_joint_votes') }}
 
 ),
 

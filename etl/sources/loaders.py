@@ -427,6 +427,25 @@ def _coalition_fingerprint(states_csv: Path) -> str:
     )
 
 
+def _changed_meanwhile(f: CoalitionFile) -> dict[str, ParseResult]:
+    raise SourceFileError(f.path, 1, "the file changed while the refresh was reading it; run "
+                          "the refresh again")
+
+
+def _coalitions_unchanged(conn: psycopg.Connection, files: Sequence[CoalitionFile],
+                          meta_print: str, member_print: str) -> bool:
+    """True when every file's current load has its sha256 and fingerprint (see load_tables)."""
+    for f in files:
+        previous = _previous(conn, f.file_name)
+        expected = meta_print if f.table == COALITIONS_TABLE else member_print
+        if not (previous and previous.status == "loaded" and previous.fingerprint == expected
+                and previous.sha256 == sha256_file(f.path)):
+            conn.commit()
+            return False
+    conn.commit()
+    return True
+
+
 def coalition_source_files(curated_dir: Path, user_dir: Path | None) -> list[CoalitionFile]:
     """Meta files first (curated, then the user's), then member files (curated, then the user's)."""
     dirs = [("curated", curated_dir), *([("sources", user_dir)] if user_dir else [])]
@@ -510,8 +529,14 @@ def ingest_coalitions(
     files = coalition_source_files(Path(curated_dir), user_dir)
     member_print = _coalition_fingerprint(states_csv)
     meta_print = fingerprint(Path(coalitions.__file__).read_bytes())
-    resolver = countries.CountryResolver.from_files(states_csv)
-    check_coalition_files(files, resolver)
+    # every file as it was loaded, with the same code and states, was checked then: the
+    # country resolver (seconds, for country_converter) is not built again on a no-op refresh
+    with connect(settings) as conn:
+        checked_before = not full and _coalitions_unchanged(conn, files, meta_print,
+                                                            member_print)
+    if not checked_before:
+        resolver = countries.CountryResolver.from_files(states_csv)
+        check_coalition_files(files, resolver)
     guards = Guards.from_settings(settings)
     accept_shrink = list(accept_shrink)
     outcomes: list[LoadOutcome] = []
@@ -524,10 +549,11 @@ def ingest_coalitions(
             raise failed.error
         for f in files:
             result = f.result
-            assert result is not None
+            assert result is not None or checked_before
             outcomes.append(load_tables(
                 conn, source=COALITIONS_SOURCE, file_name=f.file_name, path=f.path,
-                parse=lambda table=f.table, result=result: {table: result},
+                parse=(lambda table=f.table, result=result: {table: result}) if result
+                else lambda f=f: _changed_meanwhile(f),
                 tables=[f.table],
                 fingerprint=meta_print if f.table == COALITIONS_TABLE else member_print,
                 full=full,

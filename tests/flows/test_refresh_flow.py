@@ -117,6 +117,31 @@ def test_second_refresh_adds_nothing_and_changes_nothing(
     assert _fingerprint(built) == before
 
 
+def test_the_command_without_a_prefect_api_runs_the_steps_quietly(
+    built: Settings, source_slice: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`alliances refresh` with no PREFECT_API_URL: the plain steps (no Prefect run), nothing
+    for dbt to do, a short summary and no dbt log on the console."""
+    import flows.pipeline
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    calls = []
+    real = flows.pipeline.run_refresh
+    monkeypatch.setattr(flows.pipeline, "run_refresh",
+                        lambda **kw: calls.append(kw) or real(**kw))
+    result = CliRunner().invoke(app, ["refresh", "--sources", str(source_slice),
+                                      "--no-download"])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
+    assert "files: 0 loaded" in result.output
+    assert "dbt: nothing to build" in result.output
+    assert "Running with dbt" not in result.output and "\x1b[" not in result.output
+    with connect(built) as conn:
+        last = conn.execute("select status, files_loaded from raw.refresh_runs "
+                            "order by run_id desc").fetchone()
+    assert last == ("completed", 0)
+
+
 def test_a_changed_model_is_rebuilt_whole_with_everything_downstream(
     built: Settings, source_slice: Path
 ) -> None:
@@ -130,6 +155,8 @@ def test_a_changed_model_is_rebuilt_whole_with_everything_downstream(
     node = manifest["nodes"]["model.alliance_warehouse.fct_dyad_year_affinity"]
     node["raw_code"] += "\n-- edited"  # as if its SQL had been edited
     saved.write_text(json.dumps(manifest))
+    # the project's fingerprint of that build no longer matches either (etl/build_state.py)
+    (build_state_dir(built) / "fingerprint.sha256").write_text("0" * 64 + "\n")
     before = {t: _row_versions(built, t) for t in ("fct_vote", "fct_dyad_year_affinity")}
     fingerprint = _fingerprint(built)
 

@@ -196,3 +196,92 @@ def test_analyst_reads_every_mart_dbt_built_and_nothing_else(built: Settings) ->
     assert {"mart_hegemon_partners", "mart_legitimacy_exchange", "fct_vote"} <= set(marts)
     assert all(marts.values()), [name for name, ok in marts.items() if not ok]
     assert others == set()
+
+
+def test_page_gives_each_chart_its_source_n_threshold_and_the_build(report_dir: Path) -> None:
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    figcaptions = page.split("<figcaption>")[1:]
+    assert len(figcaptions) == len(ANALYSES)
+    for caption in figcaptions:
+        caption = caption.split("</figcaption>")[0]
+        assert "Source: " in caption and "N = " in caption
+    assert "fewer than 10 joint roll calls" in page
+    assert "95% CI low" in page  # the capability fits' intervals (statsmodels)
+    assert 'id="build"' in page and "source_file" in page and "dbt-core" in page
+
+
+def test_marts_have_clean_primary_keys_and_foreign_keys(built: Settings) -> None:
+    from etl.db import connect
+
+    with connect(built) as conn:
+        rows = conn.execute("""
+            select conrelid::regclass::text, conname, contype, confrelid::regclass::text
+            from pg_constraint
+            where connamespace = 'marts'::regnamespace and contype in ('p', 'f')
+        """).fetchall()
+    names = {(table, name) for table, name, _, _ in rows}
+    assert not [n for _, n in names if "__dbt" in n], names
+    pkeys = {table: name for table, name, kind, _ in rows if kind == "p"}
+    for table in ("dim_country", "dim_alliance", "fct_capability_year", "build_info",
+                  "fct_alliance_membership", "mart_alliance_asymmetry"):
+        assert pkeys.get(f"marts.{table}") == f"{table}_pkey", pkeys
+    fkeys = {(table, target) for table, _, kind, target in rows if kind == "f"}
+    assert ("marts.fct_capability_year", "marts.dim_country") in fkeys
+    assert ("marts.fct_alliance_membership", "marts.dim_alliance") in fkeys
+    assert ("marts.mart_alliance_asymmetry", "marts.dim_country") in fkeys
+    assert ("marts.mart_legitimacy_exchange", "marts.dim_coalition") in fkeys
+    assert ("marts.fct_treaty_provision", "marts.dim_treaty") in fkeys
+    for table in ("fct_vote", "fct_dyad_year_affinity", "country_year_hegemon_affinity",
+                  "mart_legitimacy_exchange", "fct_coalition_participation"):
+        assert pkeys.get(f"marts.{table}") == f"{table}_pkey", pkeys
+
+
+def test_bi_views_have_country_names_and_no_arrays_or_jsonb(built: Settings) -> None:
+    from etl.db import connect
+
+    with connect(built) as conn:
+        columns = conn.execute("""
+            select table_name, column_name, data_type from information_schema.columns
+            where table_schema = 'bi'
+        """).fetchall()
+        views = {t for t, _, _ in columns}
+        marts = {r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'")}
+        conn.execute(f"set role {built.analyst_role}")
+        named = conn.execute("select count(*), count(country_name_a), count(country_name_b) "
+                             "from bi.fct_alliance_dyad_year where ccode_a = 2").fetchone()
+        atopids = conn.execute("select atopids from bi.fct_alliance_dyad_year "
+                               "where atopids like '%,%' limit 1").fetchone()
+    assert views == marts
+    assert not [(t, c, d) for t, c, d in columns if d in ("ARRAY", "json", "jsonb")]
+    by_view = {(t, c) for t, c, _ in columns}
+    assert ("fct_capability_year", "country_name") in by_view
+    assert ("mart_hegemon_partners", "hegemon_name") in by_view
+    assert named[0] > 0 and named[1] == named[0] and named[2] > 0
+    assert atopids is not None and all(p.isdigit() for p in atopids[0].split(","))
+
+
+def test_build_info_names_every_loaded_file_and_the_models_commit(built: Settings) -> None:
+    from etl.db import connect
+
+    with connect(built) as conn:
+        loaded = {r[0]: r[1] for r in conn.execute(
+            "select distinct on (file_name) file_name, sha256 from raw.load_ledger "
+            "where status = 'loaded' order by file_name, load_id desc")}
+        conn.execute(f"set role {built.analyst_role}")  # the analyst reads it
+        info = conn.execute("select component_type, component, version, sha256 "
+                            "from marts.build_info").fetchall()
+    files = {c: sha for kind, c, _, sha in info if kind == "source_file"}
+    assert files == loaded
+    versions = {c: v for _, c, v, _ in info}
+    assert versions["atop_members"] == "ATOP 4.01"
+    assert len(versions["models"].removesuffix("-dirty")) in (40, 7) or \
+        versions["models"] == "unknown"
+    assert versions["dbt-core"].startswith("1.")
+
+
+def test_cite_follows_the_lineage_of_a_mart(built: Settings) -> None:
+    result = CliRunner().invoke(app, ["cite", "fct_capability_year"])
+    assert result.exit_code == 0, result.output
+    assert "cow.cow_nmc" in result.output and "Singer" in result.output
+    assert "Voeten" not in result.output  # capabilities do not come from the votes

@@ -149,15 +149,97 @@ def _compose_config(env_file: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_compose_config_accepts_the_file_with_env_example() -> None:
-    result = _compose_config(ENV_EXAMPLE)
+# a password with the characters that broke the assembled URL
+AWKWARD_PASSWORD = "p/a@s:s%w"
+
+
+def _filled_env(tmp_path: Path, drop: str | None = None) -> Path:
+    """.env.example with every (empty) password set, as a user fills it in."""
+    lines = []
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        key = line.partition("=")[0]
+        if drop and key == drop:
+            continue
+        if key.endswith("_PASSWORD") and line.endswith("="):
+            line += AWKWARD_PASSWORD
+        lines.append(line)
+    env_file = tmp_path / "env"
+    env_file.write_text("\n".join(lines) + "\n")
+    return env_file
+
+
+def test_env_example_holds_no_password(env_example: dict[str, str]) -> None:
+    passwords = {k: v for k, v in env_example.items() if "PASSWORD" in k}
+    assert passwords and all(v == "" for v in passwords.values()), passwords
+
+
+def test_compose_config_accepts_the_file_with_env_example(tmp_path: Path) -> None:
+    result = _compose_config(_filled_env(tmp_path))
     assert result.returncode == 0, result.stderr
 
 
+def test_compose_config_refuses_an_unset_password() -> None:
+    result = _compose_config(ENV_EXAMPLE)  # as copied, before the passwords are filled in
+    assert result.returncode != 0
+    assert "PASSWORD" in result.stderr
+
+
 def test_compose_config_refuses_a_missing_password(tmp_path: Path) -> None:
-    env_file = tmp_path / "env"
-    env_file.write_text("\n".join(line for line in ENV_EXAMPLE.read_text().splitlines()
-                                  if not line.startswith("POSTGRES_PASSWORD=")))
-    result = _compose_config(env_file)
+    result = _compose_config(_filled_env(tmp_path, drop="POSTGRES_PASSWORD"))
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
+
+
+def test_published_ports_listen_on_loopback_by_default(compose: dict[str, Any],
+                                                       env_example: dict[str, str]) -> None:
+    published = 0
+    for name, service in compose["services"].items():
+        for port in service.get("ports") or []:
+            published += 1
+            assert str(port).startswith("${BIND_ADDRESS:-127.0.0.1}:"), f"{name}: {port}"
+    assert published >= 3
+    assert env_example["BIND_ADDRESS"] == "127.0.0.1"
+
+
+def test_credentials_are_separate_variables_not_a_url(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        env = _environment(service)
+        if "DATABASE_URL" in env:
+            assert "@" not in env["DATABASE_URL"] and "PASSWORD" not in env["DATABASE_URL"]
+            assert "POSTGRES_PASSWORD" in env["PGPASSWORD"], name
+            assert "POSTGRES_USER" in env["PGUSER"], name
+
+
+def test_prefect_ui_api_url_comes_from_env(compose: dict[str, Any]) -> None:
+    env = _environment(compose["services"]["prefect-server"])
+    assert env["PREFECT_UI_API_URL"].startswith("${PREFECT_UI_API_URL")
+    assert "localhost" not in env["PREFECT_UI_API_URL"]
+
+
+def test_images_are_pinned_to_versions(compose: dict[str, Any],
+                                       env_example: dict[str, str]) -> None:
+    pinned = re.compile(r"^[\w./-]+:v?\d+\.\d+(\.\d+)?([-\w.]*)$")
+    for name, service in compose["services"].items():
+        image = service.get("image")
+        if image is None:
+            continue
+        default = re.sub(r"^\$\{\w+:-(.*)\}$", r"\1", image)
+        assert pinned.match(default), f"{name}: {image} floats"
+        var = re.match(r"^\$\{(\w+):-", image)
+        if var:
+            assert env_example[var.group(1)] == default, f"{name}: .env.example disagrees"
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    base = re.search(r"^FROM (\S+)", dockerfile, re.M)
+    assert base and pinned.match(base.group(1)), base
+
+
+def test_dbt_takes_credentials_from_libpq_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.transform import dbt_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:5432/alliances")
+    monkeypatch.setenv("PGUSER", "owner")
+    monkeypatch.setenv("PGPASSWORD", AWKWARD_PASSWORD)
+    env = dbt_env(Settings(_env_file=None))
+    assert env["ALLIANCES_DBT_USER"] == "owner"
+    assert env["DBT_ENV_SECRET_ALLIANCES_PASSWORD"] == AWKWARD_PASSWORD
+    assert env["ALLIANCES_DBT_HOST"] == "postgres"

@@ -15,26 +15,38 @@ from etl.report import (
     chart_capability_vs_affinity,
     chart_coalitions_before_after,
     html_table,
-    least_squares,
+    ols_fit,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def test_least_squares_on_a_hand_worked_line() -> None:
-    # y = 0.5 - 0.1 x exactly: slope -0.1, intercept 0.5, r = -1
-    slope, intercept, r = least_squares([0.0, 1.0, 2.0, 3.0], [0.5, 0.4, 0.3, 0.2])  # type: ignore[misc]
-    assert slope == pytest.approx(-0.1) and intercept == pytest.approx(0.5)
-    assert r == pytest.approx(-1.0)
+def test_ols_fit_on_hand_worked_lines() -> None:
+    # y = 0.5 - 0.1 x exactly: slope -0.1, intercept 0.5, r = -1, an interval of width 0
+    fit = ols_fit([0.0, 1.0, 2.0, 3.0], [0.5, 0.4, 0.3, 0.2])
+    assert fit is not None
+    assert fit.slope == pytest.approx(-0.1) and fit.intercept == pytest.approx(0.5)
+    assert fit.r == pytest.approx(-1.0)
+    assert fit.slope_ci == (pytest.approx(-0.1), pytest.approx(-0.1))
     # x = 0, 1, 2; y = 0, 1, 1: mean x 1, mean y 2/3, sxy = 1, sxx = 2, syy = 2/3
-    slope, intercept, r = least_squares([0.0, 1.0, 2.0], [0.0, 1.0, 1.0])  # type: ignore[misc]
-    assert slope == pytest.approx(0.5) and intercept == pytest.approx(1 / 6)
-    assert r == pytest.approx(1 / math.sqrt(2 * 2 / 3))
+    # slope 1/2, intercept 1/6; residuals -1/6, 1/3, -1/6: SSE 1/6 on 1 df, so
+    # se(slope) = sqrt((1/6) / 2) = 0.288675; t(0.975, 1 df) = 12.7062 -> 0.5 +- 3.66799
+    fit = ols_fit([0.0, 1.0, 2.0], [0.0, 1.0, 1.0])
+    assert fit is not None
+    assert fit.slope == pytest.approx(0.5) and fit.intercept == pytest.approx(1 / 6)
+    assert fit.r == pytest.approx(1 / math.sqrt(2 * 2 / 3))
+    assert fit.slope_ci[0] == pytest.approx(0.5 - 3.66799, abs=1e-4)
+    assert fit.slope_ci[1] == pytest.approx(0.5 + 3.66799, abs=1e-4)
+    # the band of the mean at x = 1 (the mean of x): yhat 2/3 +- t * s / sqrt(n)
+    lower, upper = fit.band([1.0])
+    half = 12.7062 * math.sqrt(1 / 6) / math.sqrt(3)
+    assert lower[0] == pytest.approx(2 / 3 - half, abs=1e-3)
+    assert upper[0] == pytest.approx(2 / 3 + half, abs=1e-3)
 
 
-def test_least_squares_needs_three_points_and_spread() -> None:
-    assert least_squares([1.0, 2.0], [0.1, 0.2]) is None
-    assert least_squares([1.0, 1.0, 1.0], [0.1, 0.2, 0.3]) is None
+def test_ols_fit_needs_three_points_and_spread() -> None:
+    assert ols_fit([1.0, 2.0], [0.1, 0.2]) is None
+    assert ols_fit([1.0, 1.0, 1.0], [0.1, 0.2, 0.3]) is None
 
 
 def _allies_rows() -> Rows:
@@ -65,9 +77,9 @@ def test_capability_fits_per_status_and_for_all() -> None:
         ("non_ally", 1.0, 0.2),
     ))
     fits = {row[0]: row for row in capability_fits(rows).rows}
-    assert fits["Treaty allies (defence obligation)"][1:] == (3, pytest.approx(-1.0),
-                                                              pytest.approx(-0.1))
-    assert fits["Non-allies"][1:] == (1, None, None)
+    assert fits["Treaty allies (defence obligation)"][1:4] == (3, pytest.approx(-1.0),
+                                                               pytest.approx(-0.1))
+    assert fits["Non-allies"][1:] == (1, None, None, None, None)
     assert fits["All states"][1] == 4
 
 

@@ -1,0 +1,2 @@
+{{ config(alias='build_info') }}
+{{ bi_view('build_info') }}

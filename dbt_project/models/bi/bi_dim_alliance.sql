@@ -1,0 +1,2 @@
+{{ config(alias='dim_alliance') }}
+{{ bi_view('dim_alliance') }}

@@ -1,0 +1,2 @@
+{{ config(alias='dim_coalition') }}
+{{ bi_view('dim_coalition') }}

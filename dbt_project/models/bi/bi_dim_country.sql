@@ -1,0 +1,2 @@
+{{ config(alias='dim_country') }}
+{{ bi_view('dim_country') }}

@@ -1,0 +1,2 @@
+{{ config(alias='dim_treaty') }}
+{{ bi_view('dim_treaty') }}

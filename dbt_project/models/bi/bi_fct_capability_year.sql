@@ -1,0 +1,2 @@
+{{ config(alias='fct_capability_year') }}
+{{ bi_view('fct_capability_year') }}

@@ -1,0 +1,2 @@
+{{ config(alias='fct_treaty_provision') }}
+{{ bi_view('fct_treaty_provision') }}

@@ -1,0 +1,2 @@
+{{ config(alias='fct_vote') }}
+{{ bi_view('fct_vote') }}

@@ -1,0 +1,2 @@
+{{ config(alias='mart_legitimacy_exchange') }}
+{{ bi_view('mart_legitimacy_exchange') }}
