@@ -46,7 +46,7 @@ FILE_SPECS: dict[str, FileSpec] = {
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
                  unga.stream_unvotes_roll_call_issues, ("rcid", "short_name")),
         FileSpec("unga_bridging_pairs", "unga", "unga_bridging_pairs",
-                 bridging.parse_bridging_pairs, ("rcid1", "rcid2")),
+                 bridging.stream_bridging_pairs, ("rcid1", "rcid2")),
         FileSpec("cow_states", "cow", "cow_states", cow.stream_states,
                  ("ccode", "styear", "stmonth", "stday")),
         FileSpec("cow_nmc", "cow", "cow_nmc", cow.stream_nmc, ("ccode", "year")),

@@ -3,7 +3,7 @@
 Each row ``v1, rcid1, rcid2`` says that two roll calls, in different sessions, are votes on the
 identical resolution, so the ideal-point model gives them the same item parameters; chains of
 pairs are one item (``etl.ideal_points.link_items``). The parser is pure: a path in, a
-``ParseResult`` out; a row with a missing or non-integer rcid, a pair of a roll call with
+``ParseStream`` out; a row with a missing or non-integer rcid, a pair of a roll call with
 itself, or a pair already listed is rejected with its line and reason.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.sources.base import CsvRows, ParseResult, Rejected, parse_int
+from etl.sources.base import ParseResult, ParseStream, parse_int, stream_records
 
 BRIDGING_COLUMNS = ["line_number", "pair_id", "rcid1", "rcid2"]
 
@@ -26,26 +26,27 @@ def _rcid(value: str, name: str) -> int:
     return number
 
 
-def parse_bridging_pairs(path: Path) -> ParseResult:
+def stream_bridging_pairs(path: Path) -> ParseStream:
     """``Matches.csv``: one row per bridged pair (``v1`` its number, ``rcid1``, ``rcid2``)."""
-    csv_rows = CsvRows(path, ("rcid1", "rcid2"))
-    ix = csv_rows.index
-    result = ParseResult(columns=BRIDGING_COLUMNS)
     seen: dict[tuple[int, int], int] = {}
-    for line, row in csv_rows:
-        raw = ",".join(row)
-        try:
-            first = _rcid(row[ix["rcid1"]], "rcid1")
-            second = _rcid(row[ix["rcid2"]], "rcid2")
-            if first == second:
-                raise ValueError(f"roll call {first} is paired with itself")
-            key = (min(first, second), max(first, second))
-            if key in seen:
-                raise ValueError(f"pair {key[0]}-{key[1]} is already listed on line {seen[key]}")
-            pair_id = parse_int(row[ix["v1"]]) if "v1" in ix else None
-        except ValueError as exc:
-            result.rejects.append(Rejected(line, str(exc), raw))
-            continue
-        seen[key] = line
-        result.rows.append((line, pair_id, first, second))
-    return result
+    line = [1]
+
+    def convert(ix: dict[str, int], row: list[str]) -> tuple[int | None, int, int]:
+        line[0] += 1
+        first = _rcid(row[ix["rcid1"]], "rcid1")
+        second = _rcid(row[ix["rcid2"]], "rcid2")
+        if first == second:
+            raise ValueError(f"roll call {first} is paired with itself")
+        key = (min(first, second), max(first, second))
+        if key in seen:
+            raise ValueError(f"pair {key[0]}-{key[1]} is already listed on line {seen[key]}")
+        seen[key] = line[0]
+        pair_id = parse_int(row[ix["v1"]]) if "v1" in ix else None
+        return pair_id, first, second
+
+    return stream_records(path, BRIDGING_COLUMNS[1:], ("rcid1", "rcid2"), convert)
+
+
+def parse_bridging_pairs(path: Path) -> ParseResult:
+    """``stream_bridging_pairs``, collected."""
+    return stream_bridging_pairs(path).collect()
