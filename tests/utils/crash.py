@@ -30,8 +30,8 @@ from psycopg import sql
 from etl.config import PROJECT_ROOT
 
 Checksums = dict[str, tuple[int, str]]
-# dbt's progress lines: "12 of 313 START sql table model ..."
-_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL)\b")
+# dbt's progress lines of nodes: "12 of 313 START sql table model ..." (not of its hooks)
+_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL) (?!hook)")
 
 
 def mart_checksums(conn: psycopg.Connection) -> Checksums:
