@@ -113,6 +113,24 @@ class DbtBuildFailed(WarehouseError):
         super().__init__(f"dbt {' '.join(args)} failed{detail}: {exception or ''}")
 
 
+def changed_source_selectors(source: str, loads: Collection[object]) -> list[str]:
+    """What a refresh's loads of one source system changed, as dbt source selectors: the
+    source table of each catalog file loaded (``unga.unvotes_votes``; its dbt source table is
+    named as its raw table), or the whole system for files a loader of its own finds at run time
+    (coalitions, treaties). So only the source tests of the files loaded run."""
+    from etl.ingest import FILE_SPECS
+
+    selectors: list[str] = []
+    for load in loads:
+        if getattr(load, "status", "unchanged") == "unchanged":
+            continue
+        spec = FILE_SPECS.get(str(getattr(load, "file_name", "")))
+        selector = f"{source}.{spec.table}" if spec is not None else source
+        if selector not in selectors:
+            selectors.append(selector)
+    return selectors
+
+
 SHADOW_SUFFIX = "__shadow"
 # Leftovers of dbt's own table/view swaps; never published.
 _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
@@ -130,8 +148,9 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     nothing: the published schemas are exactly as they were, and the failed build stays in the
     shadow schemas for inspection until the next refresh.
 
-    ``changed_sources``: the source systems (dbt source names: unga, cow, ...) whose raw tables
-    the refresh changed; ``None`` when that is not known (a failed last refresh): all of them.
+    ``changed_sources``: the source systems (dbt source names: unga, cow, ...) or source tables
+    (``unga.unvotes_votes``, :func:`changed_source_selectors`) whose raw tables the refresh
+    changed; ``None`` when that is not known: all of them.
 
     - ``full``: every model rebuilt from scratch (``--full-refresh``).
     - with the state of the last successful build of this database saved (its manifest):

@@ -64,8 +64,8 @@ def refresh(
             for source in ingest.sources():
                 loads = ingest_task(source, paths, full)
                 outcomes.extend(loads)
-                if any(o.status != "unchanged" for o in loads):  # loaded or removed
-                    changed_sources.append(source)
+                # loaded or removed: the tables of those files (their source tests, downstream)
+                changed_sources.extend(transform.changed_source_selectors(source, loads))
             # a failed or interrupted last refresh published nothing: its sources are built too
             last_ok = previous is not None and previous[3] == "completed"
             if not last_ok:

@@ -67,8 +67,7 @@ def _refresh_steps(source_dir: Path, *, full: bool) -> None:
             changed = []
             for source in ingest.sources():
                 loads = ingest.ingest_source(source, paths, full=full)
-                if any(o.status != "unchanged" for o in loads):
-                    changed.append(source)
+                changed.extend(transform.changed_source_selectors(source, loads))
             print("PHASE dbt", flush=True)
             last_ok = previous is not None and previous[3] == "completed"
             if not last_ok:
