@@ -222,6 +222,28 @@ def drop_shadow(settings: Settings | None = None) -> None:
 _KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
 
 
+def _grant_schema_defaults(conn: psycopg.Connection, schema: str, name: str) -> None:
+    """Grant a relation moved into ``schema`` what the schema's default privileges would have
+    granted had it been created there (``alter default privileges in schema ...``, e.g.
+    migration 0004's SELECT to the analyst on ``marts``): they apply at creation only."""
+    grants = conn.execute(
+        """
+        select case when a.grantee = 0 then null else pg_catalog.pg_get_userbyid(a.grantee) end,
+            a.privilege_type
+        from pg_catalog.pg_default_acl as d
+        inner join pg_catalog.pg_namespace as n on n.oid = d.defaclnamespace
+        inner join pg_catalog.pg_class as c on c.relname = %s and c.relnamespace = n.oid
+        cross join lateral aclexplode(d.defaclacl) as a
+        where n.nspname = %s and d.defaclobjtype = 'r' and d.defaclrole = c.relowner
+        """,
+        (name, schema),
+    ).fetchall()
+    for grantee, privilege in grants:
+        who = sql.SQL("public") if grantee is None else sql.Identifier(grantee)
+        conn.execute(sql.SQL("grant {} on {} to {}").format(
+            sql.SQL(privilege), sql.Identifier(schema, name), who))
+
+
 @dataclass
 class _KeptView:
     schema: str
@@ -316,9 +338,10 @@ def publish(settings: Settings | None = None) -> list[str]:
     reader that comes meanwhile waits for it and then reads the new relation: no reader ever
     sees a mart missing, empty or half built. Relations not rebuilt stay as they are. Views of
     users' own (outside dbt) on a replaced relation are created again on the new one, with their
-    owner and grants (:func:`_views_on_replaced_relations`). Tables
-    moved into ``marts`` are granted to the analyst role (default privileges follow the schema
-    a table is created in, and dbt created these in the shadow).
+    owner and grants (:func:`_views_on_replaced_relations`). Each relation moved gets the
+    grants of its schema's default privileges (:func:`_grant_schema_defaults`: they follow the
+    schema a table is created in, and dbt created these in the shadow), and the tables of
+    ``marts`` are granted to the analyst role.
     Returns the published relations (``schema.name``).
     """
     settings = settings or get_settings()
@@ -356,6 +379,7 @@ def publish(settings: Settings | None = None) -> list[str]:
                         sql.Identifier(trash)))
                 conn.execute(sql.SQL("alter {} {} set schema {}").format(
                     sql.SQL(_KIND[kind]), sql.Identifier(shadow, name), sql.Identifier(target)))
+                _grant_schema_defaults(conn, target, name)
                 published.append(f"{target}.{name}")
         conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
         _recreate_views(conn, kept_views)
