@@ -11,6 +11,7 @@ directory, which it stops at the end. Prints one line per kill and the tally:
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -24,6 +25,8 @@ from tests.utils.slices import make_source_slice  # noqa: E402
 
 
 def main() -> int:
+    # stopped with SIGTERM: still stop the soak's server and remove its directory
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--seed", type=int, default=12)

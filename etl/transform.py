@@ -218,6 +218,24 @@ class DbtBuildFailed(WarehouseError):
         super().__init__(f"dbt {' '.join(args)} failed{detail}: {exception or ''}{log}")
 
 
+def changed_source_selectors(source: str, loads: Collection[object]) -> list[str]:
+    """What a refresh's loads of one source system changed, as dbt source selectors: the
+    source table of each catalog file loaded (``unga.unvotes_votes``; its dbt source table is
+    named as its raw table), or the whole system for files a loader of its own finds at run time
+    (coalitions, treaties). So only the source tests of the files loaded run."""
+    from etl.ingest import FILE_SPECS
+
+    selectors: list[str] = []
+    for load in loads:
+        if getattr(load, "status", "unchanged") == "unchanged":
+            continue
+        spec = FILE_SPECS.get(str(getattr(load, "file_name", "")))
+        selector = f"{source}.{spec.table}" if spec is not None else source
+        if selector not in selectors:
+            selectors.append(selector)
+    return selectors
+
+
 SHADOW_SUFFIX = "__shadow"
 # Leftovers of dbt's own table/view swaps; never published.
 _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
@@ -236,8 +254,9 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     nothing: the published schemas are exactly as they were, and the failed build stays in the
     shadow schemas for inspection until the next refresh.
 
-    ``changed_sources``: the source systems (dbt source names: unga, cow, ...) whose raw tables
-    the refresh changed; ``None`` when that is not known (a failed last refresh): all of them.
+    ``changed_sources``: the source systems (dbt source names: unga, cow, ...) or source tables
+    (``unga.unvotes_votes``, :func:`changed_source_selectors`) whose raw tables the refresh
+    changed; ``None`` when that is not known: all of them.
 
     - ``full``: every model rebuilt from scratch (``--full-refresh``).
     - with the state of the last successful build of this database saved (its manifest):
@@ -315,6 +334,28 @@ def drop_shadow(settings: Settings | None = None) -> None:
 
 
 _KIND = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
+
+
+def _grant_schema_defaults(conn: psycopg.Connection, schema: str, name: str) -> None:
+    """Grant a relation moved into ``schema`` what the schema's default privileges would have
+    granted had it been created there (``alter default privileges in schema ...``, e.g.
+    migration 0004's SELECT to the analyst on ``marts``): they apply at creation only."""
+    grants = conn.execute(
+        """
+        select case when a.grantee = 0 then null else pg_catalog.pg_get_userbyid(a.grantee) end,
+            a.privilege_type
+        from pg_catalog.pg_default_acl as d
+        inner join pg_catalog.pg_namespace as n on n.oid = d.defaclnamespace
+        inner join pg_catalog.pg_class as c on c.relname = %s and c.relnamespace = n.oid
+        cross join lateral aclexplode(d.defaclacl) as a
+        where n.nspname = %s and d.defaclobjtype = 'r' and d.defaclrole = c.relowner
+        """,
+        (name, schema),
+    ).fetchall()
+    for grantee, privilege in grants:
+        who = sql.SQL("public") if grantee is None else sql.Identifier(grantee)
+        conn.execute(sql.SQL("grant {} on {} to {}").format(
+            sql.SQL(privilege), sql.Identifier(schema, name), who))
 
 
 @dataclass
@@ -411,9 +452,10 @@ def publish(settings: Settings | None = None) -> list[str]:
     reader that comes meanwhile waits for it and then reads the new relation: no reader ever
     sees a mart missing, empty or half built. Relations not rebuilt stay as they are. Views of
     users' own (outside dbt) on a replaced relation are created again on the new one, with their
-    owner and grants (:func:`_views_on_replaced_relations`). Tables
-    moved into ``marts`` are granted to the analyst role (default privileges follow the schema
-    a table is created in, and dbt created these in the shadow).
+    owner and grants (:func:`_views_on_replaced_relations`). Each relation moved gets the
+    grants of its schema's default privileges (:func:`_grant_schema_defaults`: they follow the
+    schema a table is created in, and dbt created these in the shadow), and the tables of
+    ``marts`` are granted to the analyst role.
     Returns the published relations (``schema.name``).
     """
     settings = settings or get_settings()
@@ -451,6 +493,7 @@ def publish(settings: Settings | None = None) -> list[str]:
                         sql.Identifier(trash)))
                 conn.execute(sql.SQL("alter {} {} set schema {}").format(
                     sql.SQL(_KIND[kind]), sql.Identifier(shadow, name), sql.Identifier(target)))
+                _grant_schema_defaults(conn, target, name)
                 published.append(f"{target}.{name}")
         conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
         _recreate_views(conn, kept_views)

@@ -116,7 +116,7 @@ def run_refresh(
     "run_id": int}``.
     """
     from etl import ingest as ing
-    from etl import status
+    from etl import status, transform
     from etl.db import connect, refresh_lock
 
     steps = steps or Steps()
@@ -132,8 +132,8 @@ def run_refresh(
             for source in ing.sources():
                 loads = steps.ingest(source, paths, full, accept_shrink)
                 outcomes.extend(loads)
-                if any(o.status != "unchanged" for o in loads):  # loaded or removed
-                    changed_sources.append(source)
+                # loaded or removed: the tables of those files (their source tests, downstream)
+                changed_sources.extend(transform.changed_source_selectors(source, loads))
             # a failed or interrupted last refresh published nothing: its sources are built too
             last_ok = previous is not None and previous[3] == "completed"
             if not last_ok:

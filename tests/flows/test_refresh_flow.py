@@ -254,9 +254,12 @@ def test_a_new_session_rebuilds_only_the_years_it_touches(
         after = _row_versions(built, table)
         untouched = {y for y in versions if y < min(new_years)}
         assert untouched, table
-        assert {y: after[y] for y in untouched} == {y: versions[y] for y in untouched}, table
+        # write-audit-publish: the published rows are copied into the shadow table in one
+        # statement (one transaction id for every year), then only the new years are rebuilt
+        copied = {after[y] for y in untouched}
+        assert len(copied) == 1, table
         assert new_years <= set(after), table
-        assert all(after[y] > max(versions.values()) for y in new_years), table
+        assert all(after[y] > max(copied) for y in new_years), table
 
     # the incremental result is exactly what a full rebuild gives
     incremental = _fingerprint(built)

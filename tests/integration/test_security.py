@@ -255,3 +255,30 @@ def test_hostile_sources_path_is_bound(module_db: Settings, shared_data: Path,
         recorded = {r[0] for r in conn.execute(
             "select path from raw.load_ledger where source = 'cow'")}
     assert recorded and all(p.startswith(str(hostile)) for p in recorded)
+
+
+def test_database_url_naming_a_hostile_database_is_quoted(
+    server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migrations grant on the database of DATABASE_URL by name: the name is quoted."""
+    name = f"it's;\"drop_database_postgres;--{uuid.uuid4().hex[:6]}"
+    create = psycopg.sql.SQL("create database {}").format(psycopg.sql.Identifier(name))
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(create)
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        monkeypatch.setenv("DATABASE_URL", url)
+        get_settings.cache_clear()
+        migrate.upgrade(get_settings())
+        with connect(get_settings()) as conn:
+            assert conn.execute("select current_database()").fetchone() == (name,)
+            assert conn.execute("select to_regclass('raw.load_ledger') is not null").fetchone() \
+                == (True,)
+        with psycopg.connect(server_url) as conn:
+            assert conn.execute(
+                "select count(*) from pg_database where datname = 'postgres'").fetchone() == (1,)
+    finally:
+        get_settings.cache_clear()
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("drop database if exists {} with (force)").format(
+                psycopg.sql.Identifier(name)))

@@ -30,8 +30,8 @@ from psycopg import sql
 from etl.config import PROJECT_ROOT
 
 Checksums = dict[str, tuple[int, str]]
-# dbt's progress lines: "12 of 313 START sql table model ..."
-_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL)\b")
+# dbt's progress lines of nodes: "12 of 313 START sql table model ..." (not of its hooks)
+_DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL) (?!hook)")
 
 
 def mart_checksums(conn: psycopg.Connection) -> Checksums:
@@ -67,8 +67,7 @@ def _refresh_steps(source_dir: Path, *, full: bool) -> None:
             changed = []
             for source in ingest.sources():
                 loads = ingest.ingest_source(source, paths, full=full)
-                if any(o.status != "unchanged" for o in loads):
-                    changed.append(source)
+                changed.extend(transform.changed_source_selectors(source, loads))
             print("PHASE dbt", flush=True)
             last_ok = previous is not None and previous[3] == "completed"
             if not last_ok:
