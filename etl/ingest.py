@@ -45,7 +45,7 @@ FILE_SPECS: dict[str, FileSpec] = {
                  unga.stream_unvotes_roll_calls, ("rcid",)),
         FileSpec("unvotes_roll_call_issues", "unga", "unvotes_roll_call_issues",
                  unga.stream_unvotes_roll_call_issues, ("rcid", "short_name")),
-        FileSpec("unga_bridging_pairs", "unga", "unga_bridging_pairs",
+        FileSpec("unga_bridging_pairs", "ideal_points", "unga_bridging_pairs",
                  bridging.stream_bridging_pairs, ("rcid1", "rcid2")),
         FileSpec("cow_states", "cow", "cow_states", cow.stream_states,
                  ("ccode", "styear", "stmonth", "stday")),
