@@ -13,7 +13,7 @@ from pathlib import Path
 from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.ledger import LoadOutcome, load_file
-from etl.sources import atop, cow, loaders, unga
+from etl.sources import atop, cow, loaders, troops, unga
 from etl.sources.base import ParseResult
 
 
@@ -40,6 +40,8 @@ FILE_SPECS: dict[str, FileSpec] = {
         FileSpec("cow_majors", "cow", "cow_majors", cow.parse_majors),
         FileSpec("atop_alliances", "atop", "atop_alliances", atop.parse_atop_alliances),
         FileSpec("atop_members", "atop", "atop_members", atop.parse_atop_members),
+        FileSpec("troops_country_years", "troops", "troops_country_years", troops.parse_troops),
+        FileSpec("troops_bases", "troops", "troops_bases", troops.parse_bases),
     )
 }
 

@@ -46,13 +46,14 @@ class ParseResult:
         return len(self.rows) + len(self.rejects)
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """Open a plain or gzip-compressed text file (by its magic bytes) as UTF-8 text."""
+def open_text(path: Path, encoding: str = "utf-8-sig") -> io.TextIOBase:
+    """Open a plain or gzip-compressed text file (by its magic bytes) as text (UTF-8 unless
+    the publisher's file is known to use another ``encoding``)."""
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
 
 
 class CsvRows:
@@ -63,9 +64,11 @@ class CsvRows:
     corrupt file), the gzip stream is broken or the text is not UTF-8.
     """
 
-    def __init__(self, path: Path, required: Sequence[str] = ()) -> None:
+    def __init__(
+        self, path: Path, required: Sequence[str] = (), encoding: str = "utf-8-sig"
+    ) -> None:
         self.path = Path(path)
-        self._fh = open_text(self.path)
+        self._fh = open_text(self.path, encoding)
         self._reader = csv.reader(self._fh)
         self.line = 1
         try:
