@@ -320,6 +320,75 @@ def chart_capability_vs_affinity(rows: Rows, hegemon: str) -> bytes:
     return _png(fig)
 
 
+# --- (d) security hierarchy against legitimacy supply (mart_hegemon_partner_hierarchy) ---------
+
+HIERARCHY_COALITION_COLOURS = ("#1f4e9c", "#d1495b", "#edae49", "#00798c")
+
+
+def hierarchy_points(rows: Rows) -> dict[str, list[tuple[float, float, int]]]:
+    """Per measure: (mean hierarchy index, mean value, states) for each band, in band order."""
+    points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for r in sorted(rows.dicts(), key=lambda r: (r["measure"], r["band"])):
+        if r["mean_value"] is None or r["mean_hierarchy_index"] is None:
+            continue
+        points[r["measure"]].append(
+            (float(r["mean_hierarchy_index"]), float(r["mean_value"]), int(r["n_states"])))
+    return dict(points)
+
+
+def hierarchy_table(rows: Rows) -> Rows:
+    """The analysis rows with readable bands."""
+    out = []
+    for r in sorted(rows.dicts(), key=lambda r: (r["measure"] != "agree_exact", r["measure"],
+                                                 r["band"])):
+        out.append((r["measure"], f"{float(r['band_lower']):.1f}-{float(r['band_upper']):.1f}",
+                    r["n_states"], r["n_observations"], r["mean_hierarchy_index"],
+                    r["mean_value"]))
+    return Rows(("measure", "hierarchy band", "states", "observations", "mean index",
+                 "mean agreement / share joined"), tuple(out))
+
+
+def chart_hierarchy_vs_legitimacy(rows: Rows, hegemon: str) -> bytes:
+    """(d) Hierarchy bands against agreement (left) and coalition joining (right), with n."""
+    fig = _figure(10.0, 4.8)
+    left, right = fig.subplots(1, 2, sharex=True)
+    points = hierarchy_points(rows)
+    if not points:
+        _no_data(left, "No partner-years with a hierarchy index")
+        _no_data(right, "(the index needs the US troop data)")
+        return _png(fig)
+
+    def _draw(ax: Any, series: list[tuple[float, float, int]], colour: str, label: str) -> None:
+        xs, ys, ns = zip(*series, strict=True)
+        ax.plot(xs, ys, marker="o", linewidth=1.4, color=colour, label=label)
+        for x, y, n in series:
+            ax.annotate(f"{n}", (x, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7.5, color=colour)
+
+    if "agree_exact" in points:
+        _draw(left, points["agree_exact"], STATUS_COLOURS["treaty_ally"], "partner-years")
+    else:
+        _no_data(left, "No votes for these partner-years")
+    coalitions = [m for m in points if m != "agree_exact"]
+    for i, coalition in enumerate(coalitions):
+        _draw(right, points[coalition],
+              HIERARCHY_COALITION_COLOURS[i % len(HIERARCHY_COALITION_COLOURS)], coalition)
+    for ax in (left, right):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.08)
+        ax.set_xlabel("Security hierarchy index (band mean)")
+        ax.grid(True, alpha=0.3)
+    left.set_ylabel(f"Mean agreement with {hegemon}")
+    left.set_title("UN General Assembly votes", fontsize=10)
+    right.set_ylabel("Share of partners that joined")
+    right.set_title("Coalitions, partners in the start year", fontsize=10)
+    if coalitions:
+        right.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.suptitle(f"Security hierarchy under {hegemon} and legitimacy supply "
+                 "(labels: states behind each point)", fontsize=11)
+    return _png(fig)
+
+
 ANALYSES: tuple[Analysis, ...] = (
     Analysis(
         name="hegemon_allies_vs_non_allies_agreement",
@@ -358,6 +427,22 @@ ANALYSES: tuple[Analysis, ...] = (
         reading=("One point per state and year: the hegemon's CINC over the state's (COW NMC "
                  "v7.0), on a log scale, against the state's agree_exact with the hegemon. The "
                  "slope is the change in agreement per tenfold capability ratio."),
+    ),
+    Analysis(
+        name="hierarchy_vs_legitimacy_supply",
+        anchor="hierarchy",
+        title="(d) Security hierarchy and legitimacy supply",
+        question=("Do the partners most subordinated to the hegemon's security hierarchy (US "
+                  "troops per head, few alliances of their own) vote with it more, and did they "
+                  "join its coalitions (Iraq 2003, Defeat-ISIS) more often?"),
+        chart=chart_hierarchy_vs_legitimacy,
+        table=hierarchy_table,
+        reading=("Partners banded by the Lake-style security hierarchy index of "
+                 "mart_hegemon_partner_hierarchy (the mean of min-max normalised log US troops "
+                 "per 1,000 inhabitants and inverted independent alliances, over the year's "
+                 "partners). Each point is a band: its mean index, and the mean agree_exact "
+                 "with the hegemon (left) or the share of the band's partners that joined the "
+                 "coalition in its start year (right); the label is the number of states."),
     ),
 )
 

@@ -101,7 +101,8 @@ def test_bases_windows_1252_na_coordinates_and_flags(tmp_path: Path) -> None:
     assert not result.rejects and result.meta == {"encoding": "cp1252"}
     chile, namibia = _bases(result.rows)
     assert chile["basename"] == "Fuerte Aguayo NB, Concón"
-    assert (chile["lat"], chile["lon"], chile["base"], chile["lilypad"]) == (-32.947314, -71.4, 0, 1)
+    assert (chile["lat"], chile["lon"], chile["base"], chile["lilypad"]) == (
+        -32.947314, -71.4, 0, 1)
     # ISO and names keep "NA" as text; in the numeric columns NA is missing
     assert (namibia["iso3c"], namibia["basename"], namibia["lat"], namibia["lon"]) == (
         "NAM", "NA", None, None)
@@ -121,9 +122,11 @@ def test_bases_in_utf8_are_read_as_utf8(tmp_path: Path) -> None:
     ("row", "reason"),
     [
         ("Japan,740,JPN,Misawa AB,40.7,141.4,2,0,0", "base must be 0 or 1, found '2'"),
-        ("Japan,740,JPN,Misawa AB,95.0,141.4,1,0,0", "lat must be between -90 and 90, found '95.0'"),
+        ("Japan,740,JPN,Misawa AB,95.0,141.4,1,0,0",
+         "lat must be between -90 and 90, found '95.0'"),
         ("Japan,740,JPN,Misawa AB,40.7,east,1,0,0", "lon: expected a number, found 'east'"),
-        ("Japan,NA,JPN,Misawa AB,40.7,141.4,1,0,0", "ccode: expected a COW country code, found 'NA'"),
+        ("Japan,NA,JPN,Misawa AB,40.7,141.4,1,0,0",
+         "ccode: expected a COW country code, found 'NA'"),
     ],
 )
 def test_base_values_out_of_domain_are_rejected(tmp_path: Path, row: str, reason: str) -> None:
