@@ -4,14 +4,15 @@
 --
 -- Power iteration on A + I (the adjacency matrix plus the identity: the same eigenvectors as A,
 -- every eigenvalue shifted by 1, so the iteration cannot oscillate on a bipartite network such
--- as a hub and its spokes), from a vector of ones, 100 steps (n_steps below), each normalised
--- to unit length (L2). Each year's network is packed once into two arrays (tie ends as 1-based
+-- as a hub and its spokes), from a vector of ones, each step normalised to unit length (L2),
+-- until no value moves by more than the tolerance or for n_steps steps (both set below). Each year's network is packed once into two arrays (tie ends as 1-based
 -- positions), so a step is one unnest per year, not a join.
 
 -- a table: several models read it, and recomputing it in each would cost seconds
 {{ config(materialized='table') }}
 
 {% set n_steps = 100 %}
+{% set tolerance = 1e-9 %}
 
 with recursive
 
@@ -71,7 +72,8 @@ power_iteration as (
     select
         year,
         0 as step,
-        array_fill(1.0::float8, array[n_states]) as centrality
+        array_fill(1.0::float8, array[n_states]) as centrality,
+        null::float8 as step_change
 
     from networks
 
@@ -80,7 +82,11 @@ power_iteration as (
     select
         previous.year,
         previous.step + 1 as step,
-        stepped.centrality
+        stepped.centrality,
+        (
+            select max(abs(new_value - old_value))
+            from unnest(stepped.centrality, previous.centrality) as pair (new_value, old_value)
+        ) as step_change
 
     from power_iteration as previous
 
@@ -120,24 +126,24 @@ power_iteration as (
 
     ) as stepped
 
+    -- a year stops once no value moves by more than the tolerance (most years converge in
+    -- a few dozen steps), or after n_steps
     where previous.step < {{ n_steps }}
+        and (previous.step_change is null or previous.step_change > {{ tolerance }})
 
 ),
 
 last_steps as (
 
-    select
-        last_step.year,
-        last_step.centrality,
-        step_before.centrality as centrality_before
+    select distinct on (year)
+        year,
+        step,
+        centrality,
+        step_change
 
-    from power_iteration as last_step
+    from power_iteration
 
-    inner join power_iteration as step_before
-        on last_step.year = step_before.year
-        and step_before.step = {{ n_steps }} - 1
-
-    where last_step.step = {{ n_steps }}
+    order by year, step desc
 
 ),
 
@@ -148,9 +154,8 @@ final as (
         nodes.ccode,
         round(last_steps.centrality[nodes.position]::numeric, 4)::float8
             as eigenvector_centrality,
-        max(abs(last_steps.centrality[nodes.position] - last_steps.centrality_before[nodes.position]))
-            over (partition by nodes.year) as eigenvector_last_step_change,
-        {{ n_steps }} as n_iterations
+        last_steps.step_change as eigenvector_last_step_change,
+        last_steps.step as n_iterations
 
     from last_steps
 
