@@ -41,7 +41,8 @@ STATUS_LABELS = {
 STATUS_COLOURS = {"treaty_ally": "#1f4e9c", "other_atop_ally": "#5fa8d3", "non_ally": "#d1495b"}
 MEMBERSHIP_COLOURS = {"member": "#1f4e9c", "non_member": "#d1495b"}
 # the catalog entries whose data the analyses use, in the order the page cites them
-CITED_ENTRIES = ("unga_voeten_votes", "unvotes_votes", "atop_alliances", "cow_nmc", "cow_states")
+CITED_ENTRIES = ("unga_voeten_votes", "unvotes_votes", "atop_alliances", "cow_nmc", "cow_states",
+                 "troops_country_years", "troops_bases")
 
 
 class ReportError(WarehouseError):

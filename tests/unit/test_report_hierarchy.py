@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from etl.report import (
     ANALYSES,
+    CITED_ENTRIES,
     Rows,
     chart_hierarchy_vs_legitimacy,
     hierarchy_points,
@@ -46,7 +47,8 @@ def test_chart_is_a_png_with_and_without_rows() -> None:
     assert chart_hierarchy_vs_legitimacy(Rows(COLUMNS, ()), "Russia").startswith(PNG_SIGNATURE)
 
 
-def test_the_analysis_is_registered_in_the_report() -> None:
+def test_the_analysis_is_registered_in_the_report_and_cites_the_troop_data() -> None:
+    assert {"troops_country_years", "troops_bases"} <= set(CITED_ENTRIES)
     names = [analysis.name for analysis in ANALYSES]
     assert names[-1] == "hierarchy_vs_legitimacy_supply"
     assert len(set(a.anchor for a in ANALYSES)) == len(ANALYSES)
