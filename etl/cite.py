@@ -33,6 +33,8 @@ SOURCE_VERSIONS: dict[str, str] = {
     "cow_nmc": "COW NMC 7.0 (abridged)",
     "cow_states": "COW State System Membership v2016",
     "cow_majors": "COW Major Powers v2016",
+    "troops_country_years": "troopdata rebuild, US troops per host country-year 1950-2024",
+    "troops_bases": "troopdata basedata (Vine 2015)",
     "treaty_manifest": "project manifest (sha256)",
     "treaty_nato_1949": "North Atlantic Treaty 1949, text of BWBV0005760",
     "treaty_anzus_1951": "ANZUS Treaty 1951, text of Act No. 6 of 1952",

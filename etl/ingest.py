@@ -19,7 +19,7 @@ from etl.config import Settings, get_settings
 from etl.db import connect
 from etl.errors import WarehouseError
 from etl.ledger import Guards, LoadOutcome, load_file
-from etl.sources import atop, bridging, catalog, cow, loaders, unga
+from etl.sources import atop, bridging, catalog, cow, loaders, troops, unga
 from etl.sources.base import ParseResult, ParseStream
 
 
@@ -57,6 +57,10 @@ FILE_SPECS: dict[str, FileSpec] = {
         # a member can leave and re-enter within a phase: its entry date is part of the key
         FileSpec("atop_members", "atop", "atop_members", atop.stream_atop_members,
                  ("atopid", "member", "phase", "yrent", "moent", "dayent")),
+        FileSpec("troops_country_years", "troops", "troops_country_years",
+                 troops.stream_troops, ("ccode", "year", "countryname")),
+        # Vine's list repeats one site row verbatim: a row is a listed site, with no key
+        FileSpec("troops_bases", "troops", "troops_bases", troops.stream_bases, ()),
     )
 }
 

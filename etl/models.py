@@ -493,3 +493,44 @@ class IdealPointEstimate(Base):
     ideal_point: Mapped[float] = mapped_column(Double)
     standard_error: Mapped[float] = mapped_column(Double)
     n_votes: Mapped[int] = mapped_column(Integer)
+
+
+class TroopsCountryYear(_Landing, Base):
+    """US active duty troops per host country-year (troopdata rebuild, 1950-2024), as published."""
+
+    __tablename__ = "troops_country_years"
+    __table_args__ = {
+        "comment": "Allen, Flynn & Martinez Machain, US troops per host country-year, as published"
+    }
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    countryname: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    ccode: Mapped[int] = mapped_column(Integer, comment="COW code of the host; >= 1000 non-state")
+    iso3c: Mapped[str | None] = mapped_column(Text, comment="ISO3 code as text, 'NA' as published")
+    region: Mapped[str | None] = mapped_column(Text)
+    troops_ad: Mapped[int] = mapped_column(Integer, comment="Active duty personnel")
+    attributes: Mapped[dict] = mapped_column(
+        JSONB, comment="Every column of the source row by header name, as text"
+    )
+
+
+class TroopsBase(_Landing, Base):
+    """US military sites abroad (Vine 2015, troopdata's basedata): one row per site."""
+
+    __tablename__ = "troops_bases"
+    __table_args__ = {"comment": "Vine (2015), US military sites abroad, one row per site"}
+
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    countryname: Mapped[str] = mapped_column(Text)
+    ccode: Mapped[int] = mapped_column(Integer, comment="COW code of the host")
+    iso3c: Mapped[str | None] = mapped_column(Text, comment="ISO3 code as text, 'NA' as published")
+    basename: Mapped[str | None] = mapped_column(Text, comment="Site name, 'NA' as published")
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
+    base: Mapped[int] = mapped_column(SmallInteger, comment="1: a base")
+    lilypad: Mapped[int] = mapped_column(SmallInteger, comment="1: a lily pad (small site)")
+    fundedsite: Mapped[int] = mapped_column(SmallInteger, comment="1: a US-funded host site")
+    attributes: Mapped[dict] = mapped_column(
+        JSONB, comment="Every column of the source row by header name, as text"
+    )

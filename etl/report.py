@@ -52,7 +52,8 @@ STATUS_LABELS = {
 STATUS_COLOURS = {"treaty_ally": "#1f4e9c", "other_atop_ally": "#5fa8d3", "non_ally": "#d1495b"}
 MEMBERSHIP_COLOURS = {"member": "#1f4e9c", "non_member": "#d1495b"}
 # the catalog entries whose data the analyses use, in the order the page cites them
-CITED_ENTRIES = ("unga_voeten_votes", "unvotes_votes", "atop_alliances", "cow_nmc", "cow_states")
+CITED_ENTRIES = ("unga_voeten_votes", "unvotes_votes", "atop_alliances", "cow_nmc", "cow_states",
+                 "troops_country_years", "troops_bases")
 
 
 class ReportError(WarehouseError):
@@ -399,6 +400,76 @@ def chart_capability_vs_affinity(rows: Rows, hegemon: str) -> bytes:
     return _png(fig)
 
 
+# --- (e) security hierarchy against legitimacy supply (mart_hegemon_partner_hierarchy) ---------
+
+HIERARCHY_COALITION_COLOURS = ("#1f4e9c", "#d1495b", "#edae49", "#00798c")
+
+
+def hierarchy_points(rows: Rows) -> dict[str, list[tuple[float, float, int]]]:
+    """Per measure: (mean hierarchy index, mean value, states) for each band, in band order."""
+    points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for r in sorted(rows.dicts(), key=lambda r: (r["measure"], r["band"])):
+        if r["mean_value"] is None or r["mean_hierarchy_index"] is None:
+            continue
+        points[r["measure"]].append(
+            (float(r["mean_hierarchy_index"]), float(r["mean_value"]), int(r["n_states"])))
+    return dict(points)
+
+
+def hierarchy_table(rows: Rows) -> Rows:
+    """The analysis rows with readable bands."""
+    out = []
+    for r in sorted(rows.dicts(), key=lambda r: (r["measure"] != "agree_exact", r["measure"],
+                                                 r["band"])):
+        out.append((r["measure"], f"{float(r['band_lower']):.1f}-{float(r['band_upper']):.1f}",
+                    r["n_states"], r["n_observations"], r["mean_hierarchy_index"],
+                    r["mean_value"]))
+    return Rows(("measure", "hierarchy band", "states", "observations", "mean index",
+                 "mean agreement / share joined"), tuple(out))
+
+
+def chart_hierarchy_vs_legitimacy(rows: Rows, hegemon: str) -> bytes:
+    """(e) Hierarchy bands against agreement (left) and coalition joining (right), with n."""
+    fig = _figure(10.0, 4.8)
+    left, right = fig.subplots(1, 2, sharex=True)
+    points = hierarchy_points(rows)
+    if not points:
+        _no_data(left, "No partner-years with a hierarchy index")
+        _no_data(right, "(the index needs the US troop data)")
+        return _png(fig)
+
+    def _draw(ax: Any, series: list[tuple[float, float, int]], colour: str, label: str) -> None:
+        xs, ys, ns = zip(*series, strict=True)
+        ax.plot(xs, ys, marker="o", linewidth=1.4, color=colour, label=label)
+        for x, y, n in series:
+            ax.annotate(f"{n}", (x, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7.5, color=colour)
+
+    if "agree_exact" in points:
+        _draw(left, points["agree_exact"], STATUS_COLOURS["treaty_ally"], "partner-years")
+    else:
+        _no_data(left, "No votes for these partner-years")
+    coalitions = [m for m in points if m != "agree_exact"]
+    for i, coalition in enumerate(coalitions):
+        _draw(right, points[coalition],
+              HIERARCHY_COALITION_COLOURS[i % len(HIERARCHY_COALITION_COLOURS)], coalition)
+    for ax in (left, right):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.08)
+        ax.set_xlabel("Security hierarchy index (band mean)")
+        ax.grid(True, alpha=0.3)
+    left.set_ylabel(f"Mean agreement with {hegemon}")
+    left.set_title("UN General Assembly votes", fontsize=10)
+    right.set_ylabel("Share of partners that joined")
+    right.set_title("Coalitions, partners in the start year", fontsize=10)
+    if coalitions:
+        right.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.suptitle(f"Security hierarchy under {hegemon} and legitimacy supply "
+                 "(labels: states behind each point)", fontsize=11)
+    _caption(fig, SOURCES_HIERARCHY, n_hierarchy(rows))
+    return _png(fig)
+
+
 IDEAL_POINT_COLOURS = ("#1f4e9c", "#d1495b", "#2a9d5c", "#8e5ea2", "#e08e29")
 
 
@@ -439,6 +510,7 @@ def chart_ideal_points_over_time(rows: Rows, hegemon: str) -> bytes:
     ax.set_title("Dynamic ideal points of the hegemons and their treaty allies")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", frameon=False, fontsize=8.5, ncol=2)
+    _caption(fig, SOURCES_IDEAL_POINTS, n_ideal_points(rows))
     return _png(fig)
 
 
@@ -461,6 +533,8 @@ SOURCES_COALITIONS = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow
                       "coalitions")
 SOURCES_IDEAL_POINTS = ("unga_voeten_votes", "unvotes_votes", "unga_bridging_pairs",
                         "atop_members", "cow_states")
+SOURCES_HIERARCHY = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow_nmc",
+                     "cow_states", "troops_country_years", "troops_bases", "coalitions")
 SOURCES_CAPABILITIES = ("unga_voeten_votes", "unvotes_votes", "atop_members", "cow_nmc",
                         "cow_states")
 
@@ -483,6 +557,12 @@ def n_ideal_points(rows: Rows) -> str:
     sessions = {r["session_year"] for r in rows.dicts() if r["mean_ideal_point"] is not None}
     return (f"N = {len(rows):,} hegemon and treaty-ally series points over {len(sessions):,} "
             "sessions.")
+
+
+def n_hierarchy(rows: Rows) -> str:
+    states = max((int(r["n_states"]) for r in rows.dicts()), default=0)
+    return (f"N = {len(rows):,} band points; up to {states:,} partner states behind one point "
+            "(each point's label).")
 
 
 def n_capabilities(rows: Rows) -> str:
@@ -552,6 +632,24 @@ ANALYSES: list[Analysis] = [
                  "toward it or from it in the session's year (ATOP ends in 2016)."),
         sources=SOURCES_IDEAL_POINTS,
         n_text=n_ideal_points,
+    ),
+    Analysis(
+        name="hierarchy_vs_legitimacy_supply",
+        anchor="hierarchy",
+        title="(e) Security hierarchy and legitimacy supply",
+        question=("Do the partners most subordinated to the hegemon's security hierarchy (US "
+                  "troops per head, few alliances of their own) vote with it more, and did they "
+                  "join its coalitions (Iraq 2003, Defeat-ISIS) more often?"),
+        chart=chart_hierarchy_vs_legitimacy,
+        table=hierarchy_table,
+        reading=("Partners banded by the Lake-style security hierarchy index of "
+                 "mart_hegemon_partner_hierarchy (the mean of min-max normalised log US troops "
+                 "per 1,000 inhabitants and inverted independent alliances, over the year's "
+                 "partners). Each point is a band: its mean index, and the mean agree_exact "
+                 "with the hegemon (left) or the share of the band's partners that joined the "
+                 "coalition in its start year (right); the label is the number of states."),
+        sources=SOURCES_HIERARCHY,
+        n_text=n_hierarchy,
     ),
 ]
 

@@ -145,13 +145,14 @@ def stream_records(
     return ParseStream(path, ["line_number", *columns], items())
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """Open a plain or gzip-compressed text file (by its magic bytes) as UTF-8 text."""
+def open_text(path: Path, encoding: str = "utf-8-sig") -> io.TextIOBase:
+    """Open a plain or gzip-compressed text file (by its magic bytes) as text (UTF-8 unless
+    the publisher's file is known to use another ``encoding``)."""
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
 
 
 def open_binary(path: Path) -> io.BufferedIOBase:
@@ -168,9 +169,12 @@ class _Lines:
     """The file's physical lines decoded one by one as UTF-8, counting them, so that a byte
     that is not UTF-8 is reported on its own line (a decoder reading blocks reports the block)."""
 
-    def __init__(self, fh: io.BufferedIOBase) -> None:
+    def __init__(self, fh: io.BufferedIOBase, encoding: str = "utf-8-sig") -> None:
         self._fh = fh
         self.count = 0
+        # the BOM is dropped by hand below, so "utf-8-sig" decodes each line as plain UTF-8
+        self._encoding = "utf-8" if encoding.replace("_", "-").lower() in (
+            "utf-8-sig", "utf8-sig") else encoding
 
     def __iter__(self) -> Iterator[str]:
         for raw in self._fh:
@@ -178,7 +182,7 @@ class _Lines:
             if self.count == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield raw.decode("utf-8")
+                yield raw.decode(self._encoding)
             except UnicodeDecodeError as exc:
                 raise _LineDecodeError(self.count, exc) from exc
 
@@ -202,10 +206,12 @@ class CsvRows:
     file, an unbalanced quote), the gzip stream is broken or the text is not UTF-8.
     """
 
-    def __init__(self, path: Path, required: Sequence[str] = ()) -> None:
+    def __init__(
+        self, path: Path, required: Sequence[str] = (), encoding: str = "utf-8-sig"
+    ) -> None:
         self.path = Path(path)
         self._fh = open_binary(self.path)
-        self._lines = _Lines(self._fh)
+        self._lines = _Lines(self._fh, encoding)
         self._reader = csv.reader(self._lines)
         self.line = 1
         try:

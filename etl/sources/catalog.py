@@ -28,7 +28,7 @@ from typing import Literal, get_args
 
 from etl.errors import WarehouseError
 
-SourceSystem = Literal["unga", "atop", "cow", "treaties"]
+SourceSystem = Literal["unga", "atop", "cow", "treaties", "troops"]
 SOURCE_SYSTEMS: tuple[str, ...] = get_args(SourceSystem)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -113,6 +113,13 @@ _ANZUS_URL = "https://www.legislation.gov.au/C2004C00611/latest/text"
 _TREATY_NOTE = (
     "Cleaned text (see treaties/MANIFEST.csv for source commit and edits); the publisher's page "
     "is HTML, so this file comes from a source directory or a mirror."
+)
+
+_TROOPDATA_BASE = "https://raw.githubusercontent.com/meflynn/troopdata/master/data-raw"
+_TROOPDATA_LICENCE = "GPL (>= 3) (the troopdata R package); cite the authors"
+_TROOPDATA_NOTE = (
+    "The file of the troopdata R package's data-raw folder on GitHub (meflynn/troopdata); the "
+    "branch in the URL is unverified and the file is not byte-checked against the warehouse copy."
 )
 
 _ENTRIES: tuple[CatalogEntry, ...] = (
@@ -283,6 +290,35 @@ _ENTRIES: tuple[CatalogEntry, ...] = (
         downloadable=False,
         note=_TREATY_NOTE,
     ),
+    CatalogEntry(
+        name="troops_country_years",
+        source="troops",
+        relpath="troops/troopdata-rebuild-country-year.csv",
+        url=f"{_TROOPDATA_BASE}/troopdata-rebuild-country-year.csv",
+        sha256="875aa5c712506950786d791feb2a01b030c61e9afbc6df37baee5f453ce5fe5e",
+        citation=(
+            "Michael A. Allen, Michael E. Flynn and Carla Martinez Machain, 2022, Global U.S. "
+            "military deployment data: 1950-2020, Conflict Management and Peace Science 39(3), "
+            "troopdata R package (rebuild, 1950-2024); extending Tim Kane, 2005, Global U.S. "
+            "Troop Deployment, 1950-2003, Heritage Foundation"
+        ),
+        licence=_TROOPDATA_LICENCE,
+        note=_TROOPDATA_NOTE,
+    ),
+    CatalogEntry(
+        name="troops_bases",
+        source="troops",
+        relpath="troops/basedata.csv",
+        url=f"{_TROOPDATA_BASE}/basedata.csv",
+        sha256="5a552e81b39bdbb7af42b6206dd47340a6a9f114bf84c24c0e167cf74844ccda",
+        citation=(
+            "David Vine, 2015, Base Nation: How U.S. Military Bases Abroad Harm America and the "
+            "World (Metropolitan Books), as coded in the troopdata R package (Allen, Flynn and "
+            "Martinez Machain)"
+        ),
+        licence=_TROOPDATA_LICENCE,
+        note=_TROOPDATA_NOTE + " Windows-1252 text.",
+    ),
 )
 
 _BY_NAME: dict[str, CatalogEntry] = {entry.name: entry for entry in _ENTRIES}
@@ -306,7 +342,7 @@ def get(name: str) -> CatalogEntry:
 
 
 def for_source(source: str) -> tuple[CatalogEntry, ...]:
-    """The entries of one source system (``unga``, ``atop``, ``cow`` or ``treaties``)."""
+    """The entries of one source system (``unga``, ``atop``, ``cow``, ``treaties``, ``troops``)."""
     if source not in SOURCE_SYSTEMS:
         known = ", ".join(SOURCE_SYSTEMS)
         raise UnknownEntryError(f"no source system called {source!r}; known: {known}")

@@ -62,10 +62,11 @@ def payload() -> bytes:
 
 def test_catalog_names_are_unique_and_cover_each_source_system() -> None:
     names = [entry.name for entry in catalog.entries()]
-    assert len(names) == len(set(names)) == 13
+    assert len(names) == len(set(names)) == 15
     by_source = {s: {e.name for e in catalog.for_source(s)} for s in catalog.SOURCE_SYSTEMS}
     assert set().union(*by_source.values()) == set(names)
     assert by_source["atop"] == {"atop_alliances", "atop_members"}
+    assert by_source["troops"] == {"troops_country_years", "troops_bases"}
     assert catalog.get("cow_nmc").relpath == "cow/NMC-70-abridged.csv"
 
 
