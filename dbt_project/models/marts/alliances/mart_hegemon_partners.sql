@@ -33,6 +33,7 @@ affinity as (
     select * from {{ ref('fct_dyad_year_affinity') }}
 
     where {{ hegemon }} in (ccode_a, ccode_b)
+        and vote_set = 'all'  -- every reconciled roll call (issue 9 added the other vote sets)
 
 ),
 

@@ -1,0 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+        pre_hook="{{ delete_vanished_vote_periods('year') }}",
+    )
+}}
+
+-- depends_on: {{ ref('int_vote_years_fingerprinted') }}
+-- One row per undirected dyad (ccode_a < ccode_b), calendar year and vote set: the nine counts
+-- behind every affinity measure (macro dyad_vote_counts), each one bit_count() of an AND of the
+-- two countries' packed vote strings (int_country_year_votes_packed) instead of a self-join of
+-- every vote on rcid: n_joint, n_agree, n_opposite, each country's yes and no votes over the
+-- joint roll calls (abstentions are the rest), and the two counts on important votes.
+-- fct_dyad_year_affinity computes the measures from them.
+-- Incremental by calendar year, as fct_vote. The CREATE TABLE AS of a full build runs in
+-- parallel (allow_parallel_workers() on the packed table; no contract here, so dbt-postgres
+-- creates the table with CREATE TABLE AS itself).
+
+{{ dyad_vote_counts('year', ref('int_country_year_votes_packed')) }}
