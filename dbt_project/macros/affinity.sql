@@ -10,8 +10,9 @@
     strings over the set's roll calls of the period (bit i = roll call i), so that the dyadic
     counts are bitwise ANDs and bit_count()s instead of a self-join of every vote on rcid.
 
-    dyad_vote_counts(period, packed): the nine counts of each dyad, period and vote set from the
-    packed strings (bit_count()s of ANDs); affinity_measures(period, counts): every measure from
+    dyad_vote_counts(period, packed, pair_condition): the nine counts of each dyad, period and
+    vote set from the packed strings (bit_count()s of ANDs), for the pairs (a, b) of countries
+    that pair_condition admits (default: every undirected dyad, a.ccode < b.ccode); affinity_measures(period, counts): every measure from
     those counts, formulas in _unga__docs.md.
 -#}
 
@@ -173,7 +174,8 @@ select * from final
 {%- endmacro %}
 
 
-{% macro dyad_vote_counts(period, packed_relation) -%}
+{% macro dyad_vote_counts(period, packed_relation, pair_condition='a.ccode < b.ccode',
+                          incremental=true) -%}
 with
 
 -- not materialized: read twice, but a materialized CTE would keep the join out of the workers
@@ -181,7 +183,7 @@ packed as not materialized (
 
     select * from {{ packed_relation }}
 
-    {% if is_incremental() %}
+    {% if incremental and is_incremental() %}
     where {{ period }} in {{ vote_periods_to_rebuild(period) }}
     {% endif %}
 
@@ -212,7 +214,7 @@ dyads as (
     inner join packed as b
         on a.{{ period }} = b.{{ period }}
         and a.vote_set = b.vote_set
-        and a.ccode < b.ccode
+        and {{ pair_condition }}
 
 ),
 

@@ -4,5 +4,5 @@
 -- country_year_hegemon_affinity (macro country_period_hegemon_affinity).
 
 {{ country_period_hegemon_affinity(
-    'session', ref('fct_dyad_session_affinity'), ref('int_country_session_votes_packed'),
+    'session', ref('int_country_session_votes_packed'),
     extra_columns=['(1945 + stacked.session)::integer as session_year']) }}
