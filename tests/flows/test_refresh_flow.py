@@ -131,7 +131,7 @@ def test_a_changed_model_is_rebuilt_whole_with_everything_downstream(
 
     rebuilt = {t.name for t in result["dbt"] if t.status == "success"}
     assert {"int_dyad_year_votes_counted", "fct_dyad_year_affinity",
-            "country_year_hegemon_affinity"} <= rebuilt
+            "mart_legitimacy_exchange"} <= rebuilt
     assert "fct_vote" not in rebuilt and "int_dyad_session_votes_counted" not in rebuilt
     after = {t: _row_versions(built, t) for t in before}
     assert after["marts.fct_vote"] == before["marts.fct_vote"]
