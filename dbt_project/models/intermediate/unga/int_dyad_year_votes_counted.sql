@@ -15,8 +15,10 @@
 -- every vote on rcid: n_joint, n_agree, n_opposite, each country's yes and no votes over the
 -- joint roll calls (abstentions are the rest), and the two counts on important votes.
 -- fct_dyad_year_affinity computes the measures from them.
--- Incremental by calendar year, as fct_vote. The CREATE TABLE AS of a full build runs in
--- parallel (allow_parallel_workers() on the packed table; no contract here, so dbt-postgres
--- creates the table with CREATE TABLE AS itself).
+-- Incremental by calendar year, as fct_vote. No contract here, so dbt-postgres creates the table
+-- with CREATE TABLE AS, which PostgreSQL may run in parallel (allow_parallel_workers() on the
+-- packed table). With ten vote sets it prefers a serial merge join on (year, vote_set): in its
+-- cost model, gathering 7.6 million rows from the workers costs more than it saves. The year
+-- and session counts are built at the same time on dbt's two threads instead.
 
 {{ dyad_vote_counts('year', ref('int_country_year_votes_packed')) }}
