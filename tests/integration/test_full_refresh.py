@@ -200,8 +200,10 @@ def test_the_hegemon_settings_change_the_marts(
     monkeypatch.setenv("ALLIANCES_HEGEMON_RIVALS", '{"2": [710]}')
     get_settings.cache_clear()
     try:
+        # the hegemon marts and the legitimacy views whose SQL names the hegemons
         run_dbt(["run", "-s", "dim_hegemon", "country_year_hegemon_affinity",
-                 "country_session_hegemon_affinity", "mart_legitimacy_exchange"])
+                 "country_session_hegemon_affinity", "path:models/intermediate/legitimacy",
+                 "mart_legitimacy_exchange"])
     finally:
         get_settings.cache_clear()
     with connect(full) as conn:
