@@ -18,6 +18,9 @@ affinity as (
 
     select * from {{ ref('country_year_hegemon_affinity') }}
 
+    -- every roll call, with the hegemon of mart_hegemon_partners (dbt var hegemon_ccode)
+    where vote_set = 'all' and hegemon_ccode = {{ var('hegemon_ccode') }}
+
 ),
 
 capabilities as (

@@ -19,6 +19,9 @@ exchange as (
 
     select * from {{ ref('mart_legitimacy_exchange') }}
 
+    -- the report's hegemon (dbt var hegemon_ccode); the mart holds every hegemon of hegemon_ccodes
+    where hegemon_ccode = {{ var('hegemon_ccode') }}
+
 ),
 
 coalitions as (

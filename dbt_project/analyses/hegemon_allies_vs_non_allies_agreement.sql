@@ -12,7 +12,7 @@
 -- Only years that both ATOP and the UNGA releases cover: outside ATOP's years alliance status is
 -- unknown, not "non_ally".
 --
--- The hegemon is the marts' dbt var hegemon_ccode (default 2 = USA).
+-- The hegemon is the dbt var hegemon_ccode (default 2 = USA), the hegemon of mart_hegemon_partners.
 -- Run: `alliances dbt compile -s hegemon_allies_vs_non_allies_agreement`, then run the SQL in
 -- .warehouse/dbt/target/compiled/alliance_warehouse/analyses/ with psql; `alliances report`
 -- charts it.
@@ -22,6 +22,9 @@ with
 affinity as (
 
     select * from {{ ref('country_year_hegemon_affinity') }}
+
+    -- every roll call, with the hegemon of mart_hegemon_partners (dbt var hegemon_ccode)
+    where vote_set = 'all' and hegemon_ccode = {{ var('hegemon_ccode') }}
 
 ),
 

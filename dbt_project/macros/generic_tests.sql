@@ -28,3 +28,109 @@
     from {{ model }}
     where {{ column_name }} is null and ({{ where_clause }})
 {% endtest %}
+
+
+{#- Several bounded measures of one model in one scan (a value_between per column would read a
+    large fact once per column): bounds maps each column to [min, max], either may be null. -#}
+{% test measures_between(model, bounds, tolerance=1e-9) %}
+    select *
+    from {{ model }}
+    where
+        false
+        {%- for column, bound in bounds.items() %}
+        {%- if bound[0] is not none %} or {{ column }} < {{ bound[0] }} - {{ tolerance }}{% endif %}
+        {%- if bound[1] is not none %} or {{ column }} > {{ bound[1] }} + {{ tolerance }}{% endif %}
+        {%- endfor %}
+{% endtest %}
+
+
+{#- Every vote set is a subset of `all`: for every dyad and period, n_joint of a set is at most
+    n_joint of `all` (and the dyad-period exists in `all`). Returns the violating rows. -#}
+{% test vote_sets_within_all(model, period) %}
+    with
+
+    subsets as (
+
+        select * from {{ model }} where vote_set <> 'all'
+
+    ),
+
+    all_votes as (
+
+        select * from {{ model }} where vote_set = 'all'
+
+    )
+
+    select
+        subsets.{{ period }},
+        subsets.vote_set,
+        subsets.ccode_a,
+        subsets.ccode_b,
+        subsets.n_joint,
+        all_votes.n_joint as n_joint_all
+
+    from subsets
+
+    left join all_votes
+        on subsets.{{ period }} = all_votes.{{ period }}
+        and subsets.ccode_a = all_votes.ccode_a
+        and subsets.ccode_b = all_votes.ccode_b
+
+    where all_votes.n_joint is null or subsets.n_joint > all_votes.n_joint
+{% endtest %}
+
+
+{#- The key of a dyad fact built by a self-join of a packed table (one row per period, vote set
+    and country, itself tested unique): every (period, vote set) has exactly the k (k - 1) / 2
+    dyads of its k countries, each with ccode_a < ccode_b. The self-join a.ccode < b.ccode can
+    only produce distinct pairs, so with the right count per group no dyad is duplicated or
+    missing. It replaces unique_combination_of_columns on these facts: grouping 7.6 million rows
+    by four columns took ~30 s per fact, against ~2 s for this. Returns the groups that differ. -#}
+{% test dyads_complete_and_unique(model, packed, period) %}
+    with
+
+    expected as (
+
+        select {{ period }}, vote_set, (count(*) * (count(*) - 1) / 2)::bigint as n_dyads
+        from {{ packed }}
+        group by {{ period }}, vote_set
+
+    ),
+
+    found as (
+
+        select
+            {{ period }},
+            vote_set,
+            count(*)::bigint as n_dyads,
+            count(*) filter (where not ccode_a < ccode_b) as n_unordered
+
+        from {{ model }}
+
+        group by {{ period }}, vote_set
+
+    )
+
+    select
+        coalesce(expected.{{ period }}, found.{{ period }}) as {{ period }},
+        coalesce(expected.vote_set, found.vote_set) as vote_set,
+        expected.n_dyads as n_expected,
+        found.n_dyads as n_found,
+        found.n_unordered
+
+    from expected
+
+    full outer join found
+        on expected.{{ period }} = found.{{ period }}
+        and expected.vote_set = found.vote_set
+
+    where expected.n_dyads is distinct from found.n_dyads or found.n_unordered > 0
+{% endtest %}
+
+
+{#- Every row satisfies a boolean SQL expression; returns the rows that do not. -#}
+{% test rows_satisfy(model, expression) %}
+    select *
+    from {{ model }}
+    where not ({{ expression }})
+{% endtest %}

@@ -23,9 +23,20 @@ MARTS = [
     "dim_roll_call",
     "fct_vote",
     "fct_dyad_year_affinity",
+    "fct_dyad_session_affinity",
     "country_year_hegemon_affinity",
+    "country_session_hegemon_affinity",
+    "dim_vote_set",
+    "dim_hegemon",
     "fct_vote_release_disagreement",
 ]
+# The incremental tables and the period they are incremental by (the affinity facts are views
+# over the dyad counts).
+INCREMENTAL = {
+    "marts.fct_vote": "year",
+    "intermediate.int_dyad_year_votes_counted": "year",
+    "intermediate.int_dyad_session_votes_counted": "session",
+}
 
 
 def _fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
@@ -150,26 +161,28 @@ def test_a_changed_model_is_rebuilt_whole_with_everything_downstream(
     from etl.transform import build_state_dir
     from flows.refresh import refresh
 
+    counts = "intermediate.int_dyad_year_votes_counted"
     saved = build_state_dir(built) / "manifest.json"
     manifest = json.loads(saved.read_text())
-    node = manifest["nodes"]["model.alliance_warehouse.fct_dyad_year_affinity"]
+    node = manifest["nodes"]["model.alliance_warehouse.int_dyad_year_votes_counted"]
     node["raw_code"] += "\n-- edited"  # as if its SQL had been edited
     saved.write_text(json.dumps(manifest))
     # the project's fingerprint of that build no longer matches either (etl/build_state.py)
     (build_state_dir(built) / "fingerprint.sha256").write_text("0" * 64 + "\n")
-    before = {t: _row_versions(built, t) for t in ("fct_vote", "fct_dyad_year_affinity")}
+    before = {t: _row_versions(built, t) for t in ("marts.fct_vote", counts)}
     fingerprint = _fingerprint(built)
 
     result = refresh(source_dir=str(source_slice), allow_download=False)
 
     rebuilt = {t.name for t in result["dbt"] if t.status == "success"}
-    assert {"fct_dyad_year_affinity", "country_year_hegemon_affinity"} <= rebuilt
-    assert "fct_vote" not in rebuilt
+    assert {"int_dyad_year_votes_counted", "fct_dyad_year_affinity",
+            "mart_legitimacy_exchange"} <= rebuilt
+    assert "fct_vote" not in rebuilt and "int_dyad_session_votes_counted" not in rebuilt
     after = {t: _row_versions(built, t) for t in before}
-    assert after["fct_vote"] == before["fct_vote"]
-    newest_before = max(before["fct_dyad_year_affinity"].values())
-    assert set(after["fct_dyad_year_affinity"]) == set(before["fct_dyad_year_affinity"])
-    assert all(v > newest_before for v in after["fct_dyad_year_affinity"].values())
+    assert after["marts.fct_vote"] == before["marts.fct_vote"]
+    newest_before = max(before[counts].values())
+    assert set(after[counts]) == set(before[counts])
+    assert all(v > newest_before for v in after[counts].values())
     assert _fingerprint(built) == fingerprint  # the same code gives the same numbers
     # and the next refresh has nothing left to do
     assert refresh(source_dir=str(source_slice), allow_download=False)["dbt"] == []
@@ -207,16 +220,18 @@ def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
 
 
 def _row_versions(settings: Settings, table: str) -> dict[int, int]:
-    """Per year, the newest transaction id among the table's rows (changes when rewritten)."""
+    """Per period (INCREMENTAL), the newest transaction id among the table's rows (changes when
+    rewritten)."""
+    period = INCREMENTAL[table]
     with connect(settings) as conn:
         return dict(
             conn.execute(
-                f"select year, max(xmin::text::bigint) from marts.{table} group by year"
+                f"select {period}, max(xmin::text::bigint) from {table} group by {period}"
             ).fetchall()
         )
 
 
-def test_a_new_session_rebuilds_only_the_years_it_touches(
+def test_a_new_session_rebuilds_only_its_session_and_the_years_it_touches(
     built: Settings, shared_data: Path, source_slice: Path, tmp_path: Path
 ) -> None:
     from flows.refresh import refresh
@@ -224,7 +239,7 @@ def test_a_new_session_rebuilds_only_the_years_it_touches(
     # a completed refresh first (the corrupt-file test left a failed one, after which a refresh
     # rebuilds every model)
     refresh(source_dir=str(source_slice), allow_download=False)
-    before = {t: _row_versions(built, t) for t in ("fct_vote", "fct_dyad_year_affinity")}
+    before = {t: _row_versions(built, t) for t in INCREMENTAL}
     grown = make_source_slice(shared_data, tmp_path / "grown", SESSIONS | {59})
     result = refresh(source_dir=str(grown), allow_download=False)
     assert {o.file_name for o in result["loads"] if o.status == "loaded"} >= {
@@ -245,21 +260,24 @@ def test_a_new_session_rebuilds_only_the_years_it_touches(
     with connect(built) as conn:
         assert conn.execute("select count(*) from marts.fct_country_session_ideal_point "
                             "where session = 59 and vote_set = 'all'").fetchone()[0] > 100
+    new_periods = {"year": new_years, "session": {59}}
     # only what depends on the votes is built again: no ATOP or COW file changed
     rebuilt = {t.name for t in result["dbt"] if t.status == "success"}
-    assert {"fct_vote", "fct_dyad_year_affinity", "mart_legitimacy_exchange"} <= rebuilt
+    assert {"fct_vote", "int_dyad_year_votes_counted", "int_dyad_session_votes_counted",
+            "mart_legitimacy_exchange"} <= rebuilt
     assert not rebuilt & {"dim_country", "dim_alliance", "fct_alliance_dyad_year",
                           "fct_capability_year", "mart_alliance_asymmetry"}
     for table, versions in before.items():
+        new = new_periods[INCREMENTAL[table]]
         after = _row_versions(built, table)
-        untouched = {y for y in versions if y < min(new_years)}
+        untouched = {p for p in versions if p < min(new)}
         assert untouched, table
         # write-audit-publish: the published rows are copied into the shadow table in one
-        # statement (one transaction id for every year), then only the new years are rebuilt
-        copied = {after[y] for y in untouched}
+        # statement (one transaction id for every period), then only the new periods are rebuilt
+        copied = {after[p] for p in untouched}
         assert len(copied) == 1, table
-        assert new_years <= set(after), table
-        assert all(after[y] > max(copied) for y in new_years), table
+        assert new <= set(after), table
+        assert all(after[p] > max(copied) for p in new), table
 
     # the incremental result is exactly what a full rebuild gives
     incremental = _fingerprint(built)

@@ -1,4 +1,4 @@
--- One row per coalition and candidate partner (int_coalition_partners_enumerated): the
+-- One row per coalition, hegemon and candidate partner (int_coalition_partners_enumerated): the
 -- partner's UN General Assembly voting agreement with the hegemon pooled over the window years
 -- before the coalition's start year and over the window years after it (dbt var
 -- legitimacy_window_years, default 3: before = start year - 3 .. start year - 1, after = start
@@ -19,6 +19,8 @@ partners as (
 affinity as (
 
     select * from {{ ref('fct_dyad_year_affinity') }}
+
+    where vote_set = 'all'
 
 ),
 
@@ -53,6 +55,7 @@ window_years as (
 
     select
         partner_windows.coalition,
+        partner_windows.hegemon_ccode,
         partner_windows.partner_ccode,
         partner_windows.period,
         affinity.n_joint,
@@ -74,6 +77,7 @@ window_years as (
 
     left join losses
         on partner_windows.year = losses.year
+        and partner_windows.hegemon_ccode = losses.hegemon_ccode
         and partner_windows.partner_ccode = losses.ccode
 
 ),
@@ -82,6 +86,7 @@ pooled as (
 
     select
         coalition,
+        hegemon_ccode,
         partner_ccode,
         period,
         count(*) filter (where n_joint > 0)::integer as n_vote_years,
@@ -98,7 +103,7 @@ pooled as (
 
     from window_years
 
-    group by coalition, partner_ccode, period
+    group by coalition, hegemon_ccode, partner_ccode, period
 
 ),
 
@@ -130,11 +135,13 @@ final as (
 
     left join pooled as before
         on partners.coalition = before.coalition
+        and partners.hegemon_ccode = before.hegemon_ccode
         and partners.partner_ccode = before.partner_ccode
         and before.period = 'before'
 
     left join pooled as after
         on partners.coalition = after.coalition
+        and partners.hegemon_ccode = after.hegemon_ccode
         and partners.partner_ccode = after.partner_ccode
         and after.period = 'after'
 

@@ -1,10 +1,8 @@
--- One row per coalition and state other than the hegemon (dbt var hegemon_ccode) that could
--- have joined it: every state in the COW state system on the coalition's start date, every
--- state that voted in the UN General Assembly in its start year, every state allied with the
--- hegemon in ATOP that year, and every state the coalition lists. The comparison group of the
--- states that joined is therefore the states that did not.
-
-{% set hegemon = var('hegemon_ccode') %}
+-- One row per coalition, hegemon (dbt var hegemon_ccodes) and state other than that hegemon
+-- that could have joined the coalition: every state in the COW state system on the coalition's
+-- start date, every state that voted in the UN General Assembly in its start year, every state
+-- allied with the hegemon in ATOP that year, and every state the coalition lists. The
+-- comparison group of the states that joined is therefore the states that did not.
 
 with
 
@@ -40,7 +38,11 @@ alliance_dyads as (
 
     select * from {{ ref('fct_alliance_dyad_year') }}
 
-    where ccode_a = {{ hegemon }}
+),
+
+hegemons as (
+
+    {{ hegemons_values() }}
 
 ),
 
@@ -83,20 +85,6 @@ un_voters as (
 
 ),
 
-hegemon_allies as (
-
-    select
-        coalition_years.coalition,
-        alliance_dyads.ccode_b as ccode,
-        'atop_alliance' as found_in
-
-    from coalition_years
-
-    inner join alliance_dyads
-        on coalition_years.reference_year = alliance_dyads.year
-
-),
-
 listed as (
 
     select distinct
@@ -108,15 +96,40 @@ listed as (
 
 ),
 
+hegemon_allies as (
+
+    select
+        coalition_years.coalition,
+        hegemons.hegemon_ccode,
+        alliance_dyads.ccode_b as ccode,
+        'atop_alliance' as found_in
+
+    from coalition_years
+
+    cross join hegemons
+
+    inner join alliance_dyads
+        on coalition_years.reference_year = alliance_dyads.year
+        and hegemons.hegemon_ccode = alliance_dyads.ccode_a
+
+),
+
 candidates as (
 
-    select * from in_system
+    -- the states found whichever the hegemon, once for each hegemon
+    select shared.coalition, hegemons.hegemon_ccode, shared.ccode, shared.found_in
+    from (
+        select * from in_system
+        union all
+        select * from un_voters
+        union all
+        select * from listed
+    ) as shared
+    cross join hegemons
+
     union all
-    select * from un_voters
-    union all
+
     select * from hegemon_allies
-    union all
-    select * from listed
 
 ),
 
@@ -124,7 +137,7 @@ final as (
 
     select
         candidates.coalition,
-        {{ hegemon }}::integer as hegemon_ccode,
+        candidates.hegemon_ccode,
         candidates.ccode as partner_ccode,
         coalition_years.start_date,
         coalition_years.reference_year,
@@ -137,10 +150,10 @@ final as (
     inner join coalition_years
         on candidates.coalition = coalition_years.coalition
 
-    where candidates.ccode <> {{ hegemon }}
+    where candidates.ccode <> candidates.hegemon_ccode
 
-    group by candidates.coalition, candidates.ccode, coalition_years.start_date,
-        coalition_years.reference_year
+    group by candidates.coalition, candidates.hegemon_ccode, candidates.ccode,
+        coalition_years.start_date, coalition_years.reference_year
 
 )
 

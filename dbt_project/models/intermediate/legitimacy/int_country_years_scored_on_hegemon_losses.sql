@@ -1,4 +1,4 @@
--- One row per country and calendar year with at least one vote (yes, no or abstain) on a roll
+-- One row per hegemon, country and calendar year with at least one vote (yes, no or abstain) on a roll
 -- call the hegemon lost: how many such roll calls it voted on and on how many it cast the
 -- hegemon's own vote (standing with the hegemon when the hegemon was in the minority).
 
@@ -23,6 +23,7 @@ votes as (
 final as (
 
     select
+        roll_calls.hegemon_ccode,
         votes.ccode,
         roll_calls.year,
         count(*)::integer as n_joint_hegemon_losing,
@@ -35,7 +36,7 @@ final as (
         on roll_calls.rcid = votes.rcid
         and roll_calls.hegemon_ccode <> votes.ccode
 
-    group by votes.ccode, roll_calls.year
+    group by roll_calls.hegemon_ccode, votes.ccode, roll_calls.year
 
 )
 

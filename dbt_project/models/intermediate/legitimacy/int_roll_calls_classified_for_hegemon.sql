@@ -1,10 +1,8 @@
--- One row per roll call on which the hegemon (dbt var hegemon_ccode) voted yes or no: the
+-- One row per roll call and hegemon (dbt var hegemon_ccodes) that voted yes or no on it: the
 -- overall tally and whether the hegemon was on the losing side. The hegemon loses a roll call
 -- when it voted yes and more states voted no than yes, or it voted no and more voted yes than
 -- no (abstentions and absences do not count; a tie is not a loss). Special majorities (two
 -- thirds on "important questions") are not modelled.
-
-{% set hegemon = var('hegemon_ccode') %}
 
 with
 
@@ -39,11 +37,13 @@ hegemon_votes as (
     select
         rcid,
         year,
+        ccode as hegemon_ccode,
         vote as hegemon_vote
 
     from votes
 
-    where ccode = {{ hegemon }} and vote in ('yes', 'no')
+    where ccode in (select hegemon_ccode from ({{ hegemons_values() }}) as hegemons)
+        and vote in ('yes', 'no')
 
 ),
 
@@ -52,7 +52,7 @@ final as (
     select
         hegemon_votes.rcid,
         hegemon_votes.year,
-        {{ hegemon }}::integer as hegemon_ccode,
+        hegemon_votes.hegemon_ccode,
         hegemon_votes.hegemon_vote,
         tallies.n_yes,
         tallies.n_no,

@@ -38,12 +38,12 @@ obligations as (
 
 ),
 
--- Calendar-year UNGA affinity. When fct_dyad_year_affinity gains its vote_set column, the one
--- change here is `where vote_set = 'all'`; the session facts (fct_dyad_session_affinity) join
--- on (session_year, ccode_a, ccode_b) in the same way in `undirected` below.
+-- Calendar-year UNGA affinity over every reconciled roll call (vote set `all`).
 affinity as (
 
     select * from {{ ref('fct_dyad_year_affinity') }}
+
+    where vote_set = 'all'
 
 ),
 

@@ -1,4 +1,5 @@
--- One row per hegemon (dbt var hegemon_ccode, default 2 = USA), partner state and coalition:
+-- One row per hegemon (dbt var hegemon_ccodes, default 2 = USA, 365 = Russia/USSR, 710 =
+-- China), partner state and coalition:
 -- the partner's formal ties to the hegemon when the coalition formed (ATOP obligations each way,
 -- the provisions of the linked treaty texts), the capability ratio, its UN General Assembly
 -- agreement with the hegemon in the window years before and after the coalition's start year
@@ -227,6 +228,7 @@ joined as (
 
     left join pooled_votes
         on partners.coalition = pooled_votes.coalition
+        and partners.hegemon_ccode = pooled_votes.hegemon_ccode
         and partners.partner_ccode = pooled_votes.partner_ccode
 
     left join participation_by_partner
