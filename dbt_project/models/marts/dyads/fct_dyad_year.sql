@@ -47,6 +47,24 @@ affinity as (
 
 ),
 
+-- The same measures over the UNGA session that opened in the year (session_year = year).
+session_affinity as (
+
+    select * from {{ ref('fct_dyad_session_affinity') }}
+
+    where vote_set = 'all'
+
+),
+
+-- Ideal points (etl/ideal_points.py) of the session that opened in the year, vote set `all`.
+ideal_point_distances as (
+
+    select * from {{ ref('fct_dyad_session_ideal_point_distance') }}
+
+    where vote_set = 'all'
+
+),
+
 coverage as (
 
     select * from {{ ref('dim_source_coverage') }}
@@ -118,7 +136,13 @@ undirected as (
         affinity.s_score as unga_s_score,
         affinity.cohen_kappa as unga_cohen_kappa,
         affinity.scott_pi as unga_scott_pi,
-        affinity.agree_exact_important as unga_agree_exact_important
+        affinity.agree_exact_important as unga_agree_exact_important,
+        {{ within_coverage('dyad_years.year', 'unga_years', 'session_affinity.n_joint', '0') }}
+            as unga_session_n_joint,
+        session_affinity.agree_exact as unga_session_agree_exact,
+        session_affinity.s_score as unga_session_s_score,
+        session_affinity.cohen_kappa as unga_session_cohen_kappa,
+        ideal_point_distances.ideal_point_distance
 
     from dyad_years
 
@@ -147,6 +171,16 @@ undirected as (
         on dyad_years.year = affinity.year
         and dyad_years.ccode_a = affinity.ccode_a
         and dyad_years.ccode_b = affinity.ccode_b
+
+    left join session_affinity
+        on dyad_years.year = session_affinity.session_year
+        and dyad_years.ccode_a = session_affinity.ccode_a
+        and dyad_years.ccode_b = session_affinity.ccode_b
+
+    left join ideal_point_distances
+        on dyad_years.year = ideal_point_distances.session_year
+        and dyad_years.ccode_a = ideal_point_distances.ccode_a
+        and dyad_years.ccode_b = ideal_point_distances.ccode_b
 
     where dyad_years.ccode_a < dyad_years.ccode_b
 
@@ -184,7 +218,12 @@ directed as (
         undirected.unga_s_score,
         undirected.unga_cohen_kappa,
         undirected.unga_scott_pi,
-        undirected.unga_agree_exact_important
+        undirected.unga_agree_exact_important,
+        undirected.unga_session_n_joint,
+        undirected.unga_session_agree_exact,
+        undirected.unga_session_s_score,
+        undirected.unga_session_cohen_kappa,
+        undirected.ideal_point_distance
 
     from undirected
 
@@ -223,8 +262,11 @@ final as (
         unga_cohen_kappa,
         unga_scott_pi,
         unga_agree_exact_important,
-        -- ideal points come later (another issue): the lead wires the distance at merge
-        null::double precision as ideal_point_distance
+        unga_session_n_joint,
+        unga_session_agree_exact,
+        unga_session_s_score,
+        unga_session_cohen_kappa,
+        ideal_point_distance
 
     from directed
 
