@@ -18,6 +18,19 @@
 -- depends_on: {{ ref('fct_treaty_provision') }}
 -- depends_on: {{ ref('treaty_atop_comparison') }}
 -- depends_on: {{ ref('mart_legitimacy_exchange') }}
+-- depends_on: {{ ref('country_session_hegemon_affinity') }}
+-- depends_on: {{ ref('dim_hegemon') }}
+-- depends_on: {{ ref('dim_source_coverage') }}
+-- depends_on: {{ ref('dim_vote_set') }}
+-- depends_on: {{ ref('fct_country_session_ideal_point') }}
+-- depends_on: {{ ref('fct_dyad_session_affinity') }}
+-- depends_on: {{ ref('fct_dyad_session_ideal_point_distance') }}
+-- depends_on: {{ ref('fct_dyad_year') }}
+-- depends_on: {{ ref('fct_dyad_year_alliance_similarity') }}
+-- depends_on: {{ ref('fct_dyad_year_undirected') }}
+-- depends_on: {{ ref('mart_hegemon_partner_hierarchy') }}
+-- depends_on: {{ ref('mart_hegemon_system_region_year') }}
+-- depends_on: {{ ref('mart_hegemon_system_year') }}
 {%- set source_versions = var('source_versions') %}
 {%- set tool_versions = var('tool_versions') %}
 

@@ -1,0 +1,2 @@
+{{ config(alias='dim_hegemon') }}
+{{ bi_view('dim_hegemon') }}
