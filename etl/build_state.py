@@ -23,6 +23,7 @@ from etl.config import PROJECT_ROOT, Settings, get_settings
 VOLATILE_VARS = frozenset({"models_git_commit", "tool_versions"})
 _SKIPPED_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
 FINGERPRINT_FILE = "fingerprint.sha256"
+VARS_FILE = "vars.json"
 
 
 def project_files(project_dir: Path) -> list[Path]:
@@ -36,13 +37,20 @@ def project_files(project_dir: Path) -> list[Path]:
     return files
 
 
-def fingerprint(settings: Settings | None = None, vars_: dict[str, object] | None = None) -> str:
-    """SHA-256 of the dbt project's files, its table-shaping vars and the dbt version."""
+def stable_vars(settings: Settings | None = None) -> dict[str, object]:
+    """The dbt vars that shape the tables (the hegemons, the windows, ...), from the settings."""
     from etl.transform import dbt_vars
 
+    return {k: v for k, v in dbt_vars(settings or get_settings()).items()
+            if k not in VOLATILE_VARS}
+
+
+def fingerprint(settings: Settings | None = None, vars_: dict[str, object] | None = None) -> str:
+    """SHA-256 of the dbt project's files, its table-shaping vars and the dbt version."""
     settings = settings or get_settings()
     project_dir = settings.dbt_project_dir
-    stable = {k: v for k, v in (vars_ or dbt_vars(settings)).items() if k not in VOLATILE_VARS}
+    stable = ({k: v for k, v in vars_.items() if k not in VOLATILE_VARS} if vars_ is not None
+              else stable_vars(settings))
     digest = hashlib.sha256()
     for path in project_files(project_dir):
         digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
@@ -68,12 +76,28 @@ def is_current(settings: Settings | None = None) -> bool:
     return saved.read_text(encoding="utf-8").strip() == fingerprint(settings)
 
 
+def vars_changed(settings: Settings | None = None) -> bool:
+    """True when the table-shaping vars differ from those of the last successful build of this
+    database (a changed hegemon setting, say). dbt's ``state:modified`` does not see a var that
+    only a model's SQL reads, so the refresh then rebuilds every model from scratch. False when
+    no vars were saved (a build from before they were: dbt's state decides, as it did)."""
+    settings = settings or get_settings()
+    saved = _state_dir(settings) / VARS_FILE
+    if not saved.exists():
+        return False
+    current = json.loads(json.dumps(stable_vars(settings), sort_keys=True))
+    return json.loads(saved.read_text(encoding="utf-8")) != current
+
+
 def record(settings: Settings | None = None) -> None:
-    """Remember the fingerprint of the code just built successfully on this database."""
+    """Remember the fingerprint of the code just built successfully on this database, and the
+    vars it was built with."""
     settings = settings or get_settings()
     state = _state_dir(settings)
     state.mkdir(parents=True, exist_ok=True)
     (state / FINGERPRINT_FILE).write_text(fingerprint(settings) + "\n", encoding="utf-8")
+    (state / VARS_FILE).write_text(json.dumps(stable_vars(settings), sort_keys=True) + "\n",
+                                   encoding="utf-8")
 
 
 def forget(settings: Settings | None = None) -> None:

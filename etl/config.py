@@ -158,7 +158,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _hegemons_consistent(self) -> Settings:
         unknown = sorted(set(self.hegemon_rivals) - set(self.hegemon_ccodes))
-        if unknown:
+        if unknown and "hegemon_rivals" not in self.model_fields_set:
+            # the default rivals of hegemons the user left out of hegemon_ccodes
+            self.hegemon_rivals = {h: r for h, r in self.hegemon_rivals.items()
+                                   if h in self.hegemon_ccodes}
+        elif unknown:
             raise ValueError(f"hegemon_rivals names {unknown}, which are not in hegemon_ccodes "
                              f"{self.hegemon_ccodes}")
         return self

@@ -60,6 +60,8 @@ def dbt_build(full: bool, changed_sources: list[str] | None) -> list:
 
     if not full and changed_sources == [] and build_state.is_current():
         return []
+    # a var only a model's SQL reads (the hegemons) is no change to dbt's state: build it all
+    full = full or build_state.vars_changed()
     from etl import ideal_points
 
     try:

@@ -47,3 +47,25 @@ def test_rivals_of_an_unlisted_hegemon_are_refused(monkeypatch):
     monkeypatch.setenv("ALLIANCES_HEGEMON_RIVALS", '{"710": [2]}')
     with pytest.raises(ValueError, match="not in hegemon_ccodes"):
         Settings(_env_file=None)
+
+
+def test_a_changed_hegemon_setting_is_a_change_of_the_build(monkeypatch, tmp_path):
+    """dbt's state does not see a var only a model's SQL reads: the refresh compares the vars
+    of the last good build (etl.build_state.vars_changed) and then rebuilds from scratch."""
+    from etl import build_state
+    from etl.config import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:5999/vars_probe")
+    monkeypatch.setenv("ALLIANCES_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.delenv("ALLIANCES_HEGEMON_CCODES", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert not build_state.vars_changed()  # nothing saved yet: dbt's state decides
+        build_state.record()
+        assert not build_state.vars_changed()
+        monkeypatch.setenv("ALLIANCES_HEGEMON_CCODES", "[2]")
+        get_settings.cache_clear()
+        assert build_state.vars_changed()
+        assert not build_state.is_current()
+    finally:
+        get_settings.cache_clear()
