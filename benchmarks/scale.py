@@ -159,6 +159,13 @@ class _Writer:
         self._raw.close()
 
 
+def last_session(source: Path) -> int:
+    """The latest session of the roll calls in ``source``."""
+    rows = _open_csv(source / ROLL_CALLS)
+    ix = next(rows).index("session")
+    return max(int(row[ix]) for row in rows)
+
+
 def plan(source: Path, factor: int, seed: int, change: float, max_session: int | None) -> Plan:
     """Read the roll calls, the country map and each country-year's vote shares (streamed)."""
     result = Plan(factor=factor, seed=seed, change=change, max_session=max_session)
