@@ -455,8 +455,14 @@ def _source_dirs(factor: int, work: Path, seed: int) -> tuple[Path, Path, int, f
     return full, earlier, last, time.perf_counter() - started
 
 
-def bench_factor(factor: int, work: Path, seed: int, repeats: int) -> dict[str, Any]:
-    figures: dict[str, Any] = {"factor": factor}
+def bench_factor(factor: int, work: Path, seed: int, repeats: int,
+                 figures: dict[str, Any], save: Callable[[], None]) -> None:
+    """Fill ``figures`` for one factor, saving after each stage (a long run keeps what it did).
+
+    The order puts first what matters most when time runs out: the full refresh, the affinity
+    facts and the peers; then the no-change and one-new-session refreshes.
+    """
+    figures["factor"] = factor
     full, earlier, last, gen_s = _source_dirs(factor, work, seed)
     figures["generate_s"] = round(gen_s, 1)
     logs = work / f"logs_x{factor}"
@@ -471,20 +477,10 @@ def bench_factor(factor: int, work: Path, seed: int, repeats: int) -> dict[str, 
             "int_country_year_votes_packed_in_build_s": round(
                 nodes["int_country_year_votes_packed"], 2),
         }
-        log(f"x{factor}: full refresh {figures['full_refresh']['seconds']} s; no-change refresh")
-        figures["no_change_refresh"] = wh.refresh(full, "no_change_refresh")
-        figures["no_change_refresh"].pop("_nodes")
-        log(f"x{factor}: back to sessions up to {last - 1}")
-        figures["back_one_session_refresh"] = wh.refresh(earlier, "back_one_session")
-        figures["back_one_session_refresh"].pop("_nodes")
-        log(f"x{factor}: one-new-session refresh (session {last})")
-        figures["one_new_session_refresh"] = wh.refresh(full, "one_new_session")
-        figures["one_new_session_refresh"].pop("_nodes")
-        figures["one_new_session_refresh"]["session"] = last
-        figures["one_new_session_share_of_full"] = round(
-            figures["one_new_session_refresh"]["seconds"] / figures["full_refresh"]["seconds"], 2)
-
-        log(f"x{factor}: warm rebuilds of the packed votes and fct_dyad_year_affinity")
+        figures["affinity"] = affinity
+        save()
+        log(f"x{factor}: full refresh {figures['full_refresh']['seconds']} s; warm rebuilds of "
+            "the packed votes and fct_dyad_year_affinity")
         warm_affinity, warm_packed = [], []
         for i in range(repeats):
             wh.run(["dbt", "run", "--threads", "1", "--full-refresh", "-s",
@@ -509,7 +505,7 @@ def bench_factor(factor: int, work: Path, seed: int, repeats: int) -> dict[str, 
             "database_mb": round(wh.query(
                 "select pg_database_size(current_database())")[0][0] / 2**20),
         })
-        figures["affinity"] = affinity
+        save()
         log(f"x{factor}: peers (DuckDB self-join, numpy products)")
         peer = peers(wh, work, repeats)
         model_s = affinity["fct_dyad_year_affinity_warm_s"]
@@ -520,9 +516,24 @@ def bench_factor(factor: int, work: Path, seed: int, repeats: int) -> dict[str, 
         peer["duckdb_over_model_with_packing"] = round(peer["duckdb_self_join_s"] / with_packing, 2)
         peer["model_over_numpy"] = round(model_s / max(peer["numpy_products_s"], 0.01), 2)
         figures["peers"] = peer
+        save()
+        log(f"x{factor}: identical counts: {peer['identical']}; no-change refresh")
+        figures["no_change_refresh"] = wh.refresh(full, "no_change_refresh")
+        figures["no_change_refresh"].pop("_nodes")
+        save()
+        log(f"x{factor}: back to sessions up to {last - 1}")
+        figures["back_one_session_refresh"] = wh.refresh(earlier, "back_one_session")
+        figures["back_one_session_refresh"].pop("_nodes")
+        save()
+        log(f"x{factor}: one-new-session refresh (session {last})")
+        figures["one_new_session_refresh"] = wh.refresh(full, "one_new_session")
+        figures["one_new_session_refresh"].pop("_nodes")
+        figures["one_new_session_refresh"]["session"] = last
+        figures["one_new_session_share_of_full"] = round(
+            figures["one_new_session_refresh"]["seconds"] / figures["full_refresh"]["seconds"], 2)
+        save()
     finally:
         wh.run(["db", "stop"], label="db_stop", measure=False)
-    return figures
 
 
 def growth(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -547,7 +558,7 @@ def growth(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         for name, pick in picks.items():
             try:
                 ratios[name] = round(pick(f) / max(pick(base), 0.01), 1)
-            except KeyError:
+            except KeyError:  # a stage the run did not reach
                 continue
         out[f"x{f['factor']}_over_x{base['factor']}"] = ratios
     return out
@@ -572,13 +583,17 @@ def main() -> None:
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(exist_ok=True)
     out = out_dir / f"scale_{time.strftime('%Y%m%dT%H%M%S')}.json"
+    def save() -> None:
+        out.write_text(json.dumps(figures, indent=2))
+
     try:
         for factor in factors:
-            result = bench_factor(factor, args.work, args.seed, args.repeats)
+            result: dict[str, Any] = {}
             figures["factors"].append(result)
+            bench_factor(factor, args.work, args.seed, args.repeats, result, save)
             log(f"x{factor} done:\n" + json.dumps(result, indent=2))
             figures["growth"] = growth(figures["factors"])
-            out.write_text(json.dumps(figures, indent=2))  # after each factor: nothing lost
+            save()
     finally:
         figures["load_avg_at_end"] = os.getloadavg()
         out.write_text(json.dumps(figures, indent=2))
