@@ -37,6 +37,7 @@ import argparse
 import csv
 import gzip
 import io
+import json
 import os
 import sys
 import time
@@ -236,8 +237,21 @@ def _replicate(
 def generate(
     source: Path, out: Path, *, factor: int, seed: int = 15, change: float = 0.1,
     max_session: int | None = None, log: Callable[[str], None] | None = None,
+    reuse: bool = False,
 ) -> dict[str, int]:
-    """Write the scaled source directory ``out``; returns rows written per generated file."""
+    """Write the scaled source directory ``out``; returns rows written per generated file.
+
+    ``out/.scale.json`` records the arguments and the rows written once the directory is
+    complete; with ``reuse``, a directory whose record matches is kept as it is.
+    """
+    marker = out / ".scale.json"
+    wanted = {"source": str(Path(source).resolve()), "factor": factor, "seed": seed,
+              "change": change, "max_session": max_session}
+    if reuse and marker.is_file():
+        record = json.loads(marker.read_text())
+        if record.get("arguments") == wanted:
+            return record["rows"]
+    marker.unlink(missing_ok=True)
     if factor < 1:
         raise ValueError(f"factor must be at least 1, found {factor}")
     if not 0.0 <= change <= 1.0:
@@ -314,6 +328,7 @@ def generate(
             if target.is_symlink() or target.exists():
                 target.unlink()
             os.symlink(path.resolve(), target)
+    marker.write_text(json.dumps({"arguments": wanted, "rows": written}, indent=2))
     return written
 
 

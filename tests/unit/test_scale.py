@@ -169,3 +169,15 @@ def test_bad_arguments_are_refused(source: Path, tmp_path: Path) -> None:
         scale.generate(source, tmp_path / "x", factor=2, change=1.5)
     with pytest.raises(FileNotFoundError, match="lacks"):
         scale.generate(tmp_path / "nowhere", tmp_path / "x", factor=2)
+
+
+def test_reuse_keeps_a_complete_directory_made_with_the_same_arguments(
+    source: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "x2"
+    first = scale.generate(source, out, factor=2, reuse=True)
+    (out / scale.ISSUES).write_bytes(b"kept")
+    assert scale.generate(source, out, factor=2, reuse=True) == first
+    assert (out / scale.ISSUES).read_bytes() == b"kept"
+    scale.generate(source, out, factor=2, seed=99, reuse=True)  # other arguments: written anew
+    assert (out / scale.ISSUES).read_bytes() != b"kept"
