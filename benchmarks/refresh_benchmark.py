@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/refresh_benchmark.py [--factors 1,4] [--x16] [--work DIR]
         [--seed 15] [--repeats 3] [--keep]
+    .venv/bin/python benchmarks/refresh_benchmark.py --summarize benchmarks/results/scale_*.json
 
 Per factor N, the commands run as a user runs them: ``alliances refresh --no-download`` in a
 subprocess, with ``ALLIANCES_SOURCE_DIR`` at a source directory of N times the roll calls
@@ -570,8 +571,69 @@ def growth(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return out
 
 
+ROWS: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
+    ("full refresh, wall (s)", lambda f: f["full_refresh"]["seconds"]),
+    ("  ingest, sum over files (s)", lambda f: f["full_refresh"]["ingest_s"]),
+    ("  of which Voeten's file (s)",
+     lambda f: f["full_refresh"]["ingest_by_file_s"]["unga_voeten_votes"]),
+    ("  dbt wall (s)", lambda f: f["full_refresh"]["dbt_wall_s"]),
+    ("  dbt models, node time (s)", lambda f: f["full_refresh"]["dbt_models_s"]),
+    ("  dbt data tests, node time (s)", lambda f: f["full_refresh"]["dbt_data_tests_s"]),
+    ("  dbt unit tests, node time (s)", lambda f: f["full_refresh"]["dbt_unit_tests_s"]),
+    ("no-change refresh (s)", lambda f: f["no_change_refresh"]["seconds"]),
+    ("one-new-session refresh (s)", lambda f: f["one_new_session_refresh"]["seconds"]),
+    ("  share of the full refresh", lambda f: f["one_new_session_share_of_full"]),
+    ("peak RSS, refresh process (MB)", lambda f: f["full_refresh"]["peak_process_rss_mb"]),
+    ("peak PSS, PostgreSQL (MB)", lambda f: f["full_refresh"]["peak_postgres_pss_mb"]),
+    ("fct_vote rows", lambda f: f"{f['affinity']['fct_vote_rows']:,}"),
+    ("database size (MB)", lambda f: f["affinity"]["database_mb"]),
+    ("fct_dyad_year_affinity rows", lambda f: f"{f['affinity']['fct_dyad_year_affinity_rows']:,}"),
+    ("fct_dyad_year_affinity size (MB)", lambda f: f["affinity"]["fct_dyad_year_affinity_mb"]),
+    ("fct_dyad_year_affinity in the build (s)",
+     lambda f: f["affinity"]["fct_dyad_year_affinity_in_build_s"]),
+    ("fct_dyad_year_affinity warm (s)", lambda f: f["affinity"]["fct_dyad_year_affinity_warm_s"]),
+    ("  plus packing the votes, warm (s)", lambda f: f["peers"]["model_with_packing_warm_s"]),
+    ("DuckDB self-join, same nine counts (s)", lambda f: f["peers"]["duckdb_self_join_s"]),
+    ("  DuckDB / model (model with packing)", lambda f: f"{f['peers']['duckdb_over_model']} "
+     f"({f['peers']['duckdb_over_model_with_packing']})"),
+    ("numpy per-year products (s)", lambda f: f["peers"]["numpy_products_s"]),
+    ("counts identical on every dyad-year",
+     lambda f: "yes" if f["peers"]["identical"] else "NO"),
+)
+
+
+def summarize(paths: list[Path]) -> str:
+    """A markdown table of the factors in result files (the last run of each factor wins)."""
+    by_factor: dict[int, tuple[str, dict[str, Any]]] = {}
+    for path in paths:
+        data = json.loads(path.read_text())
+        for f in data["factors"]:
+            if "factor" in f:
+                by_factor[f["factor"]] = (path.name, f)
+    factors = sorted(by_factor)
+    lines = ["| figure | " + " | ".join(f"{n}x" for n in factors) + " |",
+             "|---|" + "---|" * len(factors)]
+    for label, pick in ROWS:
+        cells = []
+        for n in factors:
+            try:
+                cells.append(str(pick(by_factor[n][1])))
+            except KeyError:
+                cells.append("not reached")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| result file | " + " | ".join(by_factor[n][0] for n in factors) + " |")
+    runs = [by_factor[n][1] for n in factors]
+    if len(runs) > 1:
+        lines.append("")
+        for name, ratios in growth(runs).items():
+            lines.append(f"- {name}: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summarize", type=Path, nargs="+", metavar="RESULT_JSON",
+                        help="only print the table of earlier result files (several runs)")
     parser.add_argument("--factors", default="1,4", help="comma-separated, e.g. 1,4,16")
     parser.add_argument("--x16", action="store_true", help="add factor 16 (long: ~1 h)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/alliances-bench"),
@@ -581,6 +643,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated sources and warehouses")
     args = parser.parse_args()
+    if args.summarize:
+        print(summarize(args.summarize))
+        return
     factors = sorted({int(x) for x in args.factors.split(",")} | ({16} if args.x16 else set()))
     args.work.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -610,6 +675,7 @@ def main() -> None:
                     shutil.rmtree(path, ignore_errors=True)
     print(json.dumps(figures, indent=2))
     log(f"written to {out}")
+    print(summarize([out]))
 
 
 if __name__ == "__main__":
