@@ -39,8 +39,11 @@ test: install  ## the whole suite: unit, integration (embedded PostgreSQL) and d
 test-unit: install
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
-bench: install  ## full refresh timings and peak memory on the shared data
-	$(BIN)/python benchmarks/refresh_benchmark.py
+# BENCH_ARGS: e.g. --factors 1,4,16 (or --x16), --repeats 3, --work DIR, --keep
+BENCH_ARGS ?=
+bench: install  ## refresh timings, peak memory and the DuckDB/numpy peers at 1x and 4x the votes
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/refresh_benchmark.py $(BENCH_ARGS)
 
 docs: install  ## build and serve the dbt docs (every mart column, lineage graph)
 	$(BIN)/alliances docs
