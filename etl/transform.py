@@ -461,12 +461,16 @@ def publish(settings: Settings | None = None) -> list[str]:
     settings = settings or get_settings()
     published: list[str] = []
     with connect(settings) as conn, conn.transaction():
-        trash = "wap__replaced"
-        conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(trash)))
-        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(trash)))
         kept_views = _views_on_replaced_relations(conn)
+        trashes = []
         for shadow in _shadow_schemas(conn):
             target = shadow[: -len(SHADOW_SUFFIX)]
+            # one per published schema: bi.x and marts.x may both be replaced
+            trash = f"wap__replaced__{target}"[:63]
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(
+                sql.Identifier(trash)))
+            conn.execute(sql.SQL("create schema {}").format(sql.Identifier(trash)))
+            trashes.append(trash)
             conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(target)))
             relations = conn.execute(
                 """
@@ -495,7 +499,8 @@ def publish(settings: Settings | None = None) -> list[str]:
                     sql.SQL(_KIND[kind]), sql.Identifier(shadow, name), sql.Identifier(target)))
                 _grant_schema_defaults(conn, target, name)
                 published.append(f"{target}.{name}")
-        conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
+        for trash in trashes:
+            conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(trash)))
         _recreate_views(conn, kept_views)
         for shadow in _shadow_schemas(conn):
             conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(shadow)))

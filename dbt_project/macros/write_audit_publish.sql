@@ -75,3 +75,60 @@
         {%- endfor -%}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- A foreign key's `to: ref(...)` is compiled by dbt itself (not through ref() above), always
+    into the shadow schema. Rendered model constraints go through here: a foreign key to a
+    relation this run did not build into the shadow points at its published relation, as the
+    model's own SELECT does. -#}
+{% macro wap_published_references(rendered) %}
+    {%- set suffix = var('wap_schema_suffix', '') -%}
+    {%- if not execute or not suffix or ' references ' not in rendered -%}
+        {{ return(rendered) }}
+    {%- endif -%}
+    {%- set head = rendered.split(' references ', 1)[0] -%}
+    {%- set tail = rendered.split(' references ', 1)[1] -%}
+    {%- set target = tail.split(' (', 1)[0] -%}
+    {%- set parts = target.split('.') -%}
+    {%- if parts | length != 3 -%}
+        {{ return(rendered) }}
+    {%- endif -%}
+    {%- set database = parts[0].strip('"') -%}
+    {%- set schema = parts[1].strip('"') -%}
+    {%- set identifier = parts[2].strip('"') -%}
+    {%- if not schema.endswith(suffix)
+        or adapter.get_relation(database=database, schema=schema,
+                                identifier=identifier) is not none -%}
+        {{ return(rendered) }}
+    {%- endif -%}
+    {%- set published = api.Relation.create(database=database,
+                                            schema=wap_published_schema(schema),
+                                            identifier=identifier) -%}
+    {{ return(head ~ ' references ' ~ published ~ tail[(target | length):]) }}
+{% endmacro %}
+
+
+{% macro wap_model_constraints() %}
+    {%- set rendered = [] -%}
+    {%- for c in adapter.render_raw_model_constraints(raw_constraints=model['constraints']) -%}
+        {%- do rendered.append(wap_published_references(c)) -%}
+    {%- endfor -%}
+    {{ return(rendered) }}
+{% endmacro %}
+
+
+{#- dbt's table_columns_and_constraints, with the model constraints through
+    wap_published_references. -#}
+{% macro postgres__get_table_columns_and_constraints() -%}
+    {%- set raw_column_constraints = adapter.render_raw_columns_constraints(
+        raw_columns=model['columns']) -%}
+    {%- set raw_model_constraints = wap_model_constraints() -%}
+    (
+    {% for c in raw_column_constraints -%}
+      {{ c }}{{ "," if not loop.last or raw_model_constraints }}
+    {% endfor %}
+    {% for c in raw_model_constraints -%}
+        {{ c }}{{ "," if not loop.last }}
+    {% endfor -%}
+    )
+{%- endmacro %}
