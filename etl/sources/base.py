@@ -139,6 +139,9 @@ def stream_records(
         for line, row in csv_rows:
             try:
                 yield (line, *convert(index, row))
+            except NonFiniteNumber as exc:
+                raise SourceFileError(path, line, f"{exc}: a non-finite number; the file looks "
+                                      "corrupt, nothing was loaded from it") from None
             except (ValueError, TypeError) as exc:
                 yield Rejected(line, str(exc), ",".join(row))
 
@@ -305,8 +308,14 @@ def parse_int(value: str) -> int | None:
     return int(number)
 
 
+class NonFiniteNumber(ValueError):
+    """``nan`` or ``inf`` in a numeric column: no publisher writes them, so the file is taken as
+    corrupt (a broken export) and refused whole, rather than loaded without those rows."""
+
+
 def parse_float(value: str) -> float | None:
-    """A number, or None for a missing value (empty or the publishers' -9)."""
+    """A number, or None for a missing value (empty or the publishers' -9); ``nan`` and ``inf``
+    raise :class:`NonFiniteNumber`."""
     text = value.strip()
     if text in MISSING:
         return None
@@ -315,7 +324,7 @@ def parse_float(value: str) -> float | None:
     except ValueError:
         raise ValueError(f"expected a number, found {value!r}") from None
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, found {value!r}")
+        raise NonFiniteNumber(f"expected a finite number, found {value!r}")
     return number
 
 

@@ -100,8 +100,8 @@ def _nmc_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
             continue
         try:
             value = parse_float(row[ix[name]])
-        except ValueError as exc:
-            raise ValueError(f"{name}: {exc}") from None
+        except ValueError as exc:  # NonFiniteNumber stays what it is: the file is refused
+            raise type(exc)(f"{name}: {exc}") from None
         if value is not None and value < 0:
             raise ValueError(f"{name} must not be negative, found {row[ix[name]]!r}")
         if name == "cinc" and value is not None and value > 1:

@@ -357,10 +357,6 @@ def test_a_parse_result_is_streamed_in_line_order(tmp_path: Path) -> None:
     ("unga.parse_unvotes_roll_call_issues", "rcid,short_name,issue", "-5,hr,Human rights",
      "rcid must be a positive integer"),
     ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
-     "2,1900,nan,17,80,254,8659,101,0.03", "milex: expected a finite number, found 'nan'"),
-    ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
-     "2,1900,1,17,80,254,inf,101,0.03", "tpop: expected a finite number, found 'inf'"),
-    ("cow.parse_nmc", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc",
      "2,1815,1,17,80,254,1,101,0.03", "year must be a year of COW's (1816-"),
     ("cow.parse_majors", "ccode,styear,stmonth,stday,endyear,endmonth,endday",
      "2,1898,13,13,2016,12,31", "stmonth must be between 1 and 12, found 13"),
@@ -387,6 +383,24 @@ def test_values_outside_their_domain_are_rejected_with_line_and_reason(
     assert result.rows == []
     assert [r.line for r in result.rejects] == [2]
     assert reason in result.rejects[0].reason
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("2,1900,nan,17,80,254,8659,101,0.03", "milex: expected a finite number, found 'nan'"),
+    ("2,1900,1,17,80,254,inf,101,0.03", "tpop: expected a finite number, found 'inf'"),
+])
+def test_a_non_finite_number_refuses_the_whole_file_with_its_line(
+    tmp_path: Path, row: str, reason: str
+) -> None:
+    """nan or inf is no value a publisher writes: the file is corrupt, not one row of it."""
+    from etl.sources import cow
+
+    good = "2,1899,1,17,80,254,8659,101,0.03"
+    path = _write(tmp_path / "nmc.csv", "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
+                  f"{good}\n{row}\n")
+    with pytest.raises(SourceFileError, match=reason) as caught:
+        cow.parse_nmc(path)
+    assert "line 3" in str(caught.value) and "nmc.csv" in str(caught.value)
 
 
 def test_accept_shrink_names_a_file_by_catalog_name_file_name_or_path(tmp_path: Path) -> None:
