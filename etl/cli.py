@@ -200,8 +200,8 @@ def status() -> None:
     marts_table = Table(title="Marts", title_justify="left")
     marts_table.add_column("table", no_wrap=True)
     marts_table.add_column("rows", justify="right")
-    for name, count in marts:
-        marts_table.add_row(name, f"{count:,}")
+    for name, count, estimated in marts:
+        marts_table.add_row(name, f"~{count:,} (view, estimate)" if estimated else f"{count:,}")
     console.print(marts_table)
     if last:
         console.print(f"last refresh #{last[0]}: {last[3]} (started {last[1]:%Y-%m-%d %H:%M:%S}, "

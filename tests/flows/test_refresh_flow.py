@@ -193,6 +193,12 @@ def test_status_reconciles_every_file(built: Settings) -> None:
     assert result.exit_code == 0, result.output
     assert "NO" not in result.output
     assert "unvotes_votes" in result.output and "fct_dyad_year_affinity" in result.output
+    # the affinity facts are views: status estimates their rows rather than run their queries
+    affinity = next(line for line in result.output.splitlines()
+                    if " fct_dyad_year_affinity " in line)
+    assert "(view, estimate)" in affinity
+    vote = next(line for line in result.output.splitlines() if " fct_vote " in line)
+    assert "estimate" not in vote
 
 
 def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
