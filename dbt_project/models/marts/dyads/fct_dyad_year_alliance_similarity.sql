@@ -186,13 +186,16 @@ final as (
         / nullif(n_items * (sum_b_a + sum_b_b) - 2 * sum_b_a * sum_b_b, 0) as kappa_binary,
         1 - (2 * n_items * d_binary)::float8
         / nullif(2 * n_items * (sum_b_a + sum_b_b) - (sum_b_a + sum_b_b) * (sum_b_a + sum_b_b), 0) as pi_binary,
-        -- Signorino and Ritter's S: 1 - 2 * mean distance / maximum distance (3, or 1 binary)
+        -- Signorino and Ritter's S: 1 - 2 * mean distance / maximum distance (3, or 1 binary).
+        -- The weighted ones add up floating-point capability shares, whose sum depends on the
+        -- order a parallel plan adds them in: rounded to 12 decimals, a rebuild gives the same
+        -- bits (the unweighted ones are ratios of exact integers).
         1 - (2 * d_valued_abs)::float8 / (3 * n_items) as s_valued_abs,
         1 - (2 * d_valued_sq)::float8 / (9 * n_items) as s_valued_sq,
-        1 - 2 * d_valued_abs_weighted / nullif(3 * total_weight, 0) as s_valued_abs_weighted,
-        1 - 2 * d_valued_sq_weighted / nullif(9 * total_weight, 0) as s_valued_sq_weighted,
+        round((1 - 2 * d_valued_abs_weighted / nullif(3 * total_weight, 0))::numeric, 12)::float8 as s_valued_abs_weighted,
+        round((1 - 2 * d_valued_sq_weighted / nullif(9 * total_weight, 0))::numeric, 12)::float8 as s_valued_sq_weighted,
         1 - (2 * d_binary)::float8 / n_items as s_binary,
-        1 - 2 * d_binary_weighted / nullif(total_weight, 0) as s_binary_weighted
+        round((1 - 2 * d_binary_weighted / nullif(total_weight, 0))::numeric, 12)::float8 as s_binary_weighted
 
     from distances
 
