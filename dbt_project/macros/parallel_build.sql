@@ -73,7 +73,7 @@
         alter column {{ name }} set not null{{ "," if not loop.last else ";" }}
         {%- endfor %}
     {%- endif %}
-    {%- for constraint in wap_model_constraints() %}
+    {%- for constraint in adapter.render_raw_model_constraints(raw_constraints=model['constraints']) %}
     alter table {{ relation }} add {{ constraint }};
     {%- endfor %}
 {%- endmacro %}

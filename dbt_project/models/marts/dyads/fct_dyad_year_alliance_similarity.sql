@@ -66,7 +66,7 @@ system_years as (
     select
         year,
         count(*)::bigint as n_items,
-        sum(cinc_share) as total_weight
+        sum(cinc_share::numeric) as total_weight
 
     from state_years
 
@@ -82,9 +82,9 @@ portfolio_sums as (
         sum(tie_valued)::bigint as sum_x,
         sum(tie_valued * tie_valued)::bigint as sum_xx,
         sum(tie_binary)::bigint as sum_b,
-        coalesce(sum(weight * tie_valued), 0) as sum_wx,
-        coalesce(sum(weight * tie_valued * tie_valued), 0) as sum_wxx,
-        coalesce(sum(weight * tie_binary), 0) as sum_wb
+        coalesce(sum(weight::numeric * tie_valued), 0) as sum_wx,
+        coalesce(sum(weight::numeric * tie_valued * tie_valued), 0) as sum_wxx,
+        coalesce(sum(weight::numeric * tie_binary), 0) as sum_wb
 
     from ties
 
@@ -101,9 +101,9 @@ cross_sums as (
         sum(tie_a.tie_valued * tie_b.tie_valued)::bigint as sum_xy,
         sum(least(tie_a.tie_valued, tie_b.tie_valued))::bigint as sum_min,
         count(*)::bigint as sum_bb,
-        coalesce(sum(tie_a.weight * tie_a.tie_valued * tie_b.tie_valued), 0) as sum_wxy,
-        coalesce(sum(tie_a.weight * least(tie_a.tie_valued, tie_b.tie_valued)), 0) as sum_wmin,
-        coalesce(sum(tie_a.weight), 0) as sum_wbb
+        coalesce(sum(tie_a.weight::numeric * tie_a.tie_valued * tie_b.tie_valued), 0) as sum_wxy,
+        coalesce(sum(tie_a.weight::numeric * least(tie_a.tie_valued, tie_b.tie_valued)), 0) as sum_wmin,
+        coalesce(sum(tie_a.weight::numeric), 0) as sum_wbb
 
     from ties as tie_a
 

@@ -186,7 +186,8 @@ capability_sums as (
     select
         partner_flags.hegemon_ccode,
         partner_flags.year,
-        sum(capabilities.cinc) as partners_cinc,
+        -- exact (numeric) sum: a float sum depends on the order a parallel plan adds in
+        sum(capabilities.cinc::numeric)::float8 as partners_cinc,
         count(capabilities.cinc)::integer as n_partners_with_cinc
 
     from partner_flags
