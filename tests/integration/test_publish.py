@@ -92,9 +92,11 @@ def test_failing_mart_test_publishes_nothing_and_status_names_it(built: Settings
 
     before = _checksums(built)
     with connect(built, autocommit=True) as conn:
-        row_id, ccode = conn.execute(
-            "select row_id, ccode from raw.cow_nmc order by row_id limit 1").fetchone()
-        conn.execute("update raw.cow_nmc set ccode = 9999 where row_id = %s", (row_id,))
+        # a CINC of 7 (a share: 0 to 1) fails the range test; an unknown state would fail the
+        # mart's foreign key to dim_country already at build time, before any test
+        row_id, cinc = conn.execute(
+            "select row_id, cinc from raw.cow_nmc order by row_id limit 1").fetchone()
+        conn.execute("update raw.cow_nmc set cinc = 7 where row_id = %s", (row_id,))
         run_id = conn.execute(
             "insert into raw.refresh_runs (started_at, status, is_full) "
             "values (now(), 'running', false) returning run_id").fetchone()[0]
@@ -102,25 +104,25 @@ def test_failing_mart_test_publishes_nothing_and_status_names_it(built: Settings
         with pytest.raises(transform.DbtBuildFailed) as failure:
             _build_cow(built)
         failed = failure.value.failed
-        assert any("relationships_fct_capability_year" in name for name in failed), failed
+        assert any("value_between_fct_capability_year_cinc" in name for name in failed), failed
         # the failing mart was built, in the shadow only; the published one is as it was
         with connect(built, autocommit=True) as conn:
             shadow = conn.execute(
-                "select count(*) from marts__shadow.fct_capability_year where ccode = 9999"
+                "select count(*) from marts__shadow.fct_capability_year where cinc = 7"
             ).fetchone()
             published = conn.execute(
-                "select count(*) from marts.fct_capability_year where ccode = 9999").fetchone()
+                "select count(*) from marts.fct_capability_year where cinc = 7").fetchone()
             from etl import status
 
             status.finish_refresh(conn, run_id, status="failed", error=str(failure.value))
         assert shadow == (1,) and published == (0,)
         assert _checksums(built) == before
         result = CliRunner().invoke(app, ["status"])
-        assert "relationships_fct_capability_year" in result.output
+        assert "value_between_fct_capability_year_cinc" in result.output
         assert "nothing was published" in result.output
     finally:
         with connect(built, autocommit=True) as conn:
-            conn.execute("update raw.cow_nmc set ccode = %s where row_id = %s", (ccode, row_id))
+            conn.execute("update raw.cow_nmc set cinc = %s where row_id = %s", (cinc, row_id))
 
 
 def test_readers_never_see_an_empty_or_half_built_mart(built: Settings) -> None:
@@ -128,17 +130,17 @@ def test_readers_never_see_an_empty_or_half_built_mart(built: Settings) -> None:
     sees the old mart or the new one, whole, and never an error."""
     table = "marts.fct_capability_year"
     query = f"select count(*), sum(cinc) from {table}"
-    view_query = "select count(*), sum(cinc) from bi.capabilities"
+    view_query = "select count(*), sum(cinc) from reporting.capabilities"
     with connect(built, autocommit=True) as conn:
         old = conn.execute(query).fetchone()
         conn.execute("update raw.cow_nmc set cinc = cinc / 2 where year = "
                      "(select max(year) from raw.cow_nmc)")
         # a BI tool's own view on the mart, outside dbt, and a view on that view
-        conn.execute("create schema bi")
-        conn.execute(f"create view bi.capabilities as select ccode, year, cinc from {table}")
-        conn.execute("create view bi.capabilities_count as select count(*) as n "
-                     "from bi.capabilities")
-        conn.execute(sql.SQL("grant select on bi.capabilities to {}").format(
+        conn.execute("create schema reporting")  # a BI tool's own schema
+        conn.execute(f"create view reporting.capabilities as select ccode, year, cinc from {table}")
+        conn.execute("create view reporting.capabilities_count as select count(*) as n "
+                     "from reporting.capabilities")
+        conn.execute(sql.SQL("grant select on reporting.capabilities to {}").format(
             sql.Identifier(built.analyst_role)))
         assert conn.execute(view_query).fetchone() == old
     seen: list[tuple] = []
@@ -168,8 +170,8 @@ def test_readers_never_see_an_empty_or_half_built_mart(built: Settings) -> None:
         new = conn.execute(query).fetchone()
         # the BI views were created again on the new mart, with their grant
         assert conn.execute(view_query).fetchone() == new
-        assert conn.execute("select n from bi.capabilities_count").fetchone() == (new[0],)
-        assert conn.execute("select has_table_privilege(%s, 'bi.capabilities', 'select')",
+        assert conn.execute("select n from reporting.capabilities_count").fetchone() == (new[0],)
+        assert conn.execute("select has_table_privilege(%s, 'reporting.capabilities', 'select')",
                             (built.analyst_role,)).fetchone() == (True,)
     assert not errors, errors
     assert new != old and new[0] == old[0]
