@@ -58,6 +58,8 @@ def _refresh_steps(source_dir: Path, *, full: bool) -> None:
     from etl.db import connect, refresh_lock
 
     settings = get_settings()
+    # dbt's node lines on stdout: the harness kills at a random one of them
+    transform.set_verbose(True)
     with refresh_lock(wait=True, timeout_s=600), connect(autocommit=True) as conn:
         migrate.upgrade()
         previous = status.last_refresh(conn)
