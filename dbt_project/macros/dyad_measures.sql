@@ -22,3 +22,11 @@
             then {% if zero is none %}{{ value }}{% else %}coalesce({{ value }}, {{ zero }}){% endif %}
     end
 {%- endmacro %}
+
+
+{#- A capability share (0-1, float8) as an exact integer count of 1e-15 units, so that sums of
+    shares are exact integer sums: the same bits in whatever order a plan adds them, and far
+    cheaper than numeric. Null stays null. -#}
+{% macro weight_units(share) -%}
+    round({{ share }} * 1e15)::bigint
+{%- endmacro %}

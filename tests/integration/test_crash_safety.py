@@ -43,18 +43,10 @@ def _harness(shared_data: Path, base: Path) -> Iterator[CrashHarness]:
         made.stop()
 
 
-# The kills in dbt wait for a dbt node line on the refresh's stdout; since the refresh's console
-# became quiet (issue 14) the harness sees none and the refresh ends unkilled. Known and open
-# (issue 12): marked xfail until the harness reads dbt's progress from its log file.
-_NO_NODE_LINES = pytest.mark.xfail(
-    reason="the harness finds no dbt node line to kill at (quiet console); issue 12 open",
-    strict=False)
-
-
 @pytest.mark.parametrize("kill, current, target", [
     ("ingest", "a", "b"),
-    pytest.param("dbt", "b", "a", marks=_NO_NODE_LINES),
-    pytest.param("server", "a", "b", marks=_NO_NODE_LINES),
+    ("dbt", "b", "a"),
+    ("server", "a", "b"),
 ])
 def test_a_killed_refresh_leaves_the_warehouse_whole_and_the_next_one_succeeds(
     harness: CrashHarness, kill: str, current: str, target: str

@@ -4,11 +4,11 @@ Used by ``tests/integration/test_crash_safety.py`` (a few kills) and ``benchmark
 (ten). Everything runs on an embedded PostgreSQL of its own (under a temporary warehouse
 directory), so that killing it touches no other test's server.
 
-The refresh runs in a child process (``python -m tests.utils.crash SOURCES``) that takes the
-same steps as the Prefect flow ``flows.refresh.refresh``, without Prefect (whose temporary API
-takes longer to start than a slice's refresh): lock, migrate, ledger row, ingest every source,
-``etl.transform.build``, ledger row closed. It prints a line when it enters each phase, so the
-harness can kill it at a random point *of ingest* or *of dbt*.
+The refresh runs in a child process (``python -m tests.utils.crash SOURCES``): the CLI's refresh
+(``flows.pipeline.run_refresh``: lock, migrate, ledger row, ingest every source, dbt's
+write-audit-publish build, ideal points, ledger row closed), without Prefect. It prints a line
+when it enters each phase and one per dbt node done, so the harness can kill it at a random point
+*of ingest* or *of dbt*.
 """
 
 from __future__ import annotations
@@ -51,37 +51,53 @@ def mart_checksums(conn: psycopg.Connection) -> Checksums:
     return sums
 
 
-def _refresh_steps(source_dir: Path, *, full: bool) -> None:
-    """The refresh flow's steps without Prefect (see flows/refresh.py)."""
-    from etl import download, ingest, migrate, status, transform
-    from etl.config import get_settings
-    from etl.db import connect, refresh_lock
+class _NodeLines:
+    """A progress reporter that prints dbt's progress as lines ("12 of 313 OK node") on stdout,
+    where the harness reads them: the refresh's console shows no dbt node lines of its own."""
 
-    settings = get_settings()
-    # dbt's node lines on stdout: the harness kills at a random one of them
-    transform.set_verbose(True)
-    with refresh_lock(wait=True, timeout_s=600), connect(autocommit=True) as conn:
-        migrate.upgrade()
-        previous = status.last_refresh(conn)
-        run_id = status.start_refresh(conn, full=full)
-        try:
-            print("PHASE ingest", flush=True)
-            paths = download.resolve_sources(source_dir=source_dir, cache_dir=settings.cache_dir,
-                                             download=False, base_url=None)
-            changed = []
-            for source in ingest.sources():
-                loads = ingest.ingest_source(source, paths, full=full)
-                changed.extend(transform.changed_source_selectors(source, loads))
-            print("PHASE dbt", flush=True)
-            last_ok = previous is not None and previous[3] == "completed"
-            if not last_ok:
-                unbuilt = status.sources_loaded_since_last_completed(conn)
-                changed = None if unbuilt is None else sorted({*changed, *unbuilt})
-            transform.build(full=full, changed_sources=changed)
-        except Exception as exc:
-            status.finish_refresh(conn, run_id, status="failed", error=str(exc))
-            raise
-        status.finish_refresh(conn, run_id, status="completed")
+    def start(self, description: str, total: float | None) -> dict[str, object]:
+        return {"dbt": description.startswith("dbt"), "done": 0, "total": total}
+
+    def advance(self, handle: dict[str, object], amount: float) -> None:
+        handle["done"] = int(handle["done"]) + int(amount)  # type: ignore[call-overload]
+        if handle["dbt"] and handle["total"]:
+            print(f"{handle['done']} of {int(handle['total'])} OK node", flush=True)  # type: ignore[call-overload]
+
+    def set_total(self, handle: dict[str, object], total: float) -> None:
+        handle["total"] = total
+
+    def finish(self, handle: dict[str, object]) -> None:
+        pass
+
+
+def _refresh_steps(source_dir: Path, *, full: bool) -> None:
+    """The refresh itself (``flows.pipeline.run_refresh``, the CLI's, without Prefect), its
+    phases announced on stdout ("PHASE ingest", "PHASE dbt") and dbt's nodes as progress lines."""
+    from etl import progress
+    from flows import pipeline
+
+    announced: set[str] = set()
+
+    def announce(phase: str) -> None:
+        if phase not in announced:
+            announced.add(phase)
+            print(f"PHASE {phase}", flush=True)
+
+    def ingest(*args: object, **kwargs: object) -> list:
+        announce("ingest")
+        return pipeline.ingest(*args, **kwargs)  # type: ignore[arg-type]
+
+    def dbt_build(*args: object) -> list:
+        announce("dbt")
+        return pipeline.dbt_build(*args)  # type: ignore[arg-type]
+
+    progress.set_reporter(_NodeLines())
+    try:
+        pipeline.run_refresh(source_dir=str(source_dir), full=full, allow_download=False,
+                             wait_for_lock=True,
+                             steps=pipeline.Steps(ingest=ingest, dbt_build=dbt_build))
+    finally:
+        progress.set_reporter(None)
     print("PHASE done", flush=True)
 
 

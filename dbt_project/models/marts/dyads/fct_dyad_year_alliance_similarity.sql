@@ -16,7 +16,10 @@
 --   of the non-zero ties on (year, k): only pairs with a common non-zero item meet there;
 -- because sum (x - y)^2 = sum x^2 + sum y^2 - 2 sum xy and sum |x - y| = sum x + sum y
 -- - 2 sum min(x, y). A dyad with no common non-zero item has all cross sums 0.
--- Unweighted measures are one division of two exact integers.
+-- Unweighted measures are one division of two exact integers. The weighted ones are too: a
+-- capability share enters as an integer count of 1e-15 units (round(share * 1e15), exact to
+-- the float's last digit), so every weighted sum is an exact bigint sum (int128 accumulator),
+-- the same bits in any order a plan adds the rows in, and much faster than numeric arithmetic.
 
 with
 
@@ -34,7 +37,11 @@ state_years as (
 
 ties as (
 
-    select * from {{ ref('int_alliance_ties_valued') }}
+    select
+        *,
+        {{ weight_units('weight') }} as weight_units
+
+    from {{ ref('int_alliance_ties_valued') }}
 
 ),
 
@@ -66,7 +73,7 @@ system_years as (
     select
         year,
         count(*)::bigint as n_items,
-        sum(cinc_share::numeric) as total_weight
+        sum({{ weight_units('cinc_share') }}) as total_weight
 
     from state_years
 
@@ -82,9 +89,9 @@ portfolio_sums as (
         sum(tie_valued)::bigint as sum_x,
         sum(tie_valued * tie_valued)::bigint as sum_xx,
         sum(tie_binary)::bigint as sum_b,
-        coalesce(sum(weight::numeric * tie_valued), 0) as sum_wx,
-        coalesce(sum(weight::numeric * tie_valued * tie_valued), 0) as sum_wxx,
-        coalesce(sum(weight::numeric * tie_binary), 0) as sum_wb
+        coalesce(sum(weight_units * tie_valued), 0) as sum_wx,
+        coalesce(sum(weight_units * tie_valued * tie_valued), 0) as sum_wxx,
+        coalesce(sum(weight_units * tie_binary), 0) as sum_wb
 
     from ties
 
@@ -101,9 +108,9 @@ cross_sums as (
         sum(tie_a.tie_valued * tie_b.tie_valued)::bigint as sum_xy,
         sum(least(tie_a.tie_valued, tie_b.tie_valued))::bigint as sum_min,
         count(*)::bigint as sum_bb,
-        coalesce(sum(tie_a.weight::numeric * tie_a.tie_valued * tie_b.tie_valued), 0) as sum_wxy,
-        coalesce(sum(tie_a.weight::numeric * least(tie_a.tie_valued, tie_b.tie_valued)), 0) as sum_wmin,
-        coalesce(sum(tie_a.weight::numeric), 0) as sum_wbb
+        coalesce(sum(tie_a.weight_units * tie_a.tie_valued * tie_b.tie_valued), 0) as sum_wxy,
+        coalesce(sum(tie_a.weight_units * least(tie_a.tie_valued, tie_b.tie_valued)), 0) as sum_wmin,
+        coalesce(sum(tie_a.weight_units), 0) as sum_wbb
 
     from ties as tie_a
 
@@ -187,15 +194,17 @@ final as (
         1 - (2 * n_items * d_binary)::float8
         / nullif(2 * n_items * (sum_b_a + sum_b_b) - (sum_b_a + sum_b_b) * (sum_b_a + sum_b_b), 0) as pi_binary,
         -- Signorino and Ritter's S: 1 - 2 * mean distance / maximum distance (3, or 1 binary).
-        -- The weighted ones add up floating-point capability shares, whose sum depends on the
-        -- order a parallel plan adds them in: rounded to 12 decimals, a rebuild gives the same
-        -- bits (the unweighted ones are ratios of exact integers).
+        -- The weighted ones: a ratio of exact integer sums of 1e-15 units (above), so a
+        -- rebuild gives the same bits; rounded to 12 decimals, the units' resolution.
         1 - (2 * d_valued_abs)::float8 / (3 * n_items) as s_valued_abs,
         1 - (2 * d_valued_sq)::float8 / (9 * n_items) as s_valued_sq,
-        round((1 - 2 * d_valued_abs_weighted / nullif(3 * total_weight, 0))::numeric, 12)::float8 as s_valued_abs_weighted,
-        round((1 - 2 * d_valued_sq_weighted / nullif(9 * total_weight, 0))::numeric, 12)::float8 as s_valued_sq_weighted,
+        round((1 - (2 * d_valued_abs_weighted)::float8 / nullif(3 * total_weight, 0)::float8)::numeric, 12)::float8
+            as s_valued_abs_weighted,
+        round((1 - (2 * d_valued_sq_weighted)::float8 / nullif(9 * total_weight, 0)::float8)::numeric, 12)::float8
+            as s_valued_sq_weighted,
         1 - (2 * d_binary)::float8 / n_items as s_binary,
-        round((1 - 2 * d_binary_weighted / nullif(total_weight, 0))::numeric, 12)::float8 as s_binary_weighted
+        round((1 - (2 * d_binary_weighted)::float8 / nullif(total_weight, 0)::float8)::numeric, 12)::float8
+            as s_binary_weighted
 
     from distances
 
