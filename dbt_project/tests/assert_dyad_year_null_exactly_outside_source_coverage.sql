@@ -6,7 +6,7 @@ with
 
 universe as (
 
-    select * from {{ ref('fct_dyad_year') }}
+    select * from {{ ref('int_dyad_years_joined') }}
 
 ),
 

@@ -1,3 +1,7 @@
+{# a table: its uniqueness test and mart_legitimacy_exchange would each run the pooling over the
+   7.6 million dyad-year counts again if it were a view #}
+{{ config(materialized='table') }}
+
 -- One row per coalition, hegemon and candidate partner (int_coalition_partners_enumerated): the
 -- partner's UN General Assembly voting agreement with the hegemon pooled over the window years
 -- before the coalition's start year and over the window years after it (dbt var

@@ -1,58 +1,22 @@
-{{
-    config(
-        contract_build='create_table_as',
-    )
-}}
+{{ config(materialized='view') }}
 
 -- The dyad-year universe: one row per directed dyad (ccode_a, ccode_b) and calendar year of COW
 -- state system members that were both in the system on at least one common day of the year
--- (int_dyad_years_enumerated: peacesciencer's create_dyadyears()), with the pair's ATOP
--- obligations in both directions, capabilities, major-power status and UN voting affinity.
--- Missing is not zero: every source's columns are null outside that source's years
--- (dim_source_coverage, the one place the bounds live) and 0 / false inside them where the
--- source has no row for the pair (ATOP: not allied). Formulas in _dyads__docs.md.
+-- (peacesciencer's create_dyadyears()), with the pair's ATOP obligations in both directions,
+-- capabilities, major-power status, UN voting affinity and ideal-point distance. Missing is not
+-- zero: every source's columns are null outside that source's years (dim_source_coverage) and
+-- 0 / false inside them where the source has no row for the pair. Formulas in _dyads__docs.md.
 --
--- Speed: the joins run once per undirected pair (lo < hi), and each joined row is then emitted
--- twice, as (lo, hi) and (hi, lo), by a lateral VALUES: half the join work of joining every
--- directed row, with no second scan. Built with CREATE TABLE AS (macros/parallel_build.sql).
-
-{%- set flags = ['defense', 'offense', 'neutral', 'nonagg', 'consul'] %}
+-- A view over the undirected table (int_dyad_years_joined, built once per pair): each pair's row
+-- as it is (a = the smaller code) and swapped (a = the larger code, a's obligations and
+-- capabilities b's and the other way round). A filter on ccode_a or ccode_b reaches both halves
+-- (UNION ALL), so `where ccode_a = 2` reads only the USA's pairs.
 
 with
 
-dyad_years as (
+universe as (
 
-    select * from {{ ref('int_dyad_years_enumerated') }}
-
-),
-
-state_years as (
-
-    select * from {{ ref('int_state_years_enumerated') }}
-
-),
-
-obligations as (
-
-    select * from {{ ref('fct_alliance_dyad_year') }}
-
-),
-
--- Calendar-year UNGA affinity over every reconciled roll call (vote set `all`).
-affinity as (
-
-    select * from {{ ref('fct_dyad_year_affinity') }}
-
-    where vote_set = 'all'
-
-),
-
--- The same measures over the UNGA session that opened in the year (session_year = year).
-session_affinity as (
-
-    select * from {{ ref('fct_dyad_session_affinity') }}
-
-    where vote_set = 'all'
+    select * from {{ ref('int_dyad_years_joined') }}
 
 ),
 
@@ -65,210 +29,115 @@ ideal_point_distances as (
 
 ),
 
-coverage as (
-
-    select * from {{ ref('dim_source_coverage') }}
-
-),
-
-atop_years as (select * from coverage where source = 'atop'),
-
-nmc_years as (select * from coverage where source = 'cow_nmc'),
-
-majors_years as (select * from coverage where source = 'cow_majors'),
-
-unga_years as (select * from coverage where source = 'unga'),
-
-allied_pairs as (
-
-    -- both directions of each allied pair in one row (ATOP has both rows of every allied pair)
-    select
-        lo_to_hi.ccode_a as ccode_lo,
-        lo_to_hi.ccode_b as ccode_hi,
-        lo_to_hi.year,
-        {% for flag in flags -%}
-        lo_to_hi.{{ flag }} as {{ flag }}_lo_to_hi,
-        hi_to_lo.{{ flag }} as {{ flag }}_hi_to_lo,
-        {% endfor -%}
-        lo_to_hi.has_asymmetric_alliance or hi_to_lo.has_asymmetric_alliance
-            as has_asymmetric_alliance,
-        lo_to_hi.n_alliances
-
-    from obligations as lo_to_hi
-
-    inner join obligations as hi_to_lo
-        on lo_to_hi.ccode_a = hi_to_lo.ccode_b
-        and lo_to_hi.ccode_b = hi_to_lo.ccode_a
-        and lo_to_hi.year = hi_to_lo.year
-
-    where lo_to_hi.ccode_a < lo_to_hi.ccode_b
-
-),
-
-undirected as (
+-- read by both halves: not materialized, so that each half's filters reach the tables
+joined as not materialized (
 
     select
-        dyad_years.ccode_a as ccode_lo,
-        dyad_years.ccode_b as ccode_hi,
-        dyad_years.year,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances > 0',
-                           'false') }} as is_allied,
-        {% for flag in flags -%}
-        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_lo_to_hi',
-                           '0') }} as {{ flag }}_lo_to_hi,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.' ~ flag ~ '_hi_to_lo',
-                           '0') }} as {{ flag }}_hi_to_lo,
-        {% endfor -%}
-        {{ within_coverage('dyad_years.year', 'atop_years',
-                           'allied_pairs.has_asymmetric_alliance::integer', '0') }} as asymm,
-        {{ within_coverage('dyad_years.year', 'atop_years', 'allied_pairs.n_alliances', '0') }}
-            as n_alliances,
-        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_lo.cinc') }} as cinc_lo,
-        {{ within_coverage('dyad_years.year', 'nmc_years', 'state_hi.cinc') }} as cinc_hi,
-        {{ within_coverage('dyad_years.year', 'majors_years', 'state_lo.is_major_power') }}
-            as is_major_power_lo,
-        {{ within_coverage('dyad_years.year', 'majors_years', 'state_hi.is_major_power') }}
-            as is_major_power_hi,
-        {{ within_coverage('dyad_years.year', 'unga_years', 'affinity.n_joint', '0') }}
-            as unga_n_joint,
-        affinity.agree_exact as unga_agree_exact,
-        affinity.agree_voeten as unga_agree_voeten,
-        affinity.s_score as unga_s_score,
-        affinity.cohen_kappa as unga_cohen_kappa,
-        affinity.scott_pi as unga_scott_pi,
-        affinity.agree_exact_important as unga_agree_exact_important,
-        {{ within_coverage('dyad_years.year', 'unga_years', 'session_affinity.n_joint', '0') }}
-            as unga_session_n_joint,
-        session_affinity.agree_exact as unga_session_agree_exact,
-        session_affinity.s_score as unga_session_s_score,
-        session_affinity.cohen_kappa as unga_session_cohen_kappa,
+        universe.*,
         ideal_point_distances.ideal_point_distance
 
-    from dyad_years
-
-    cross join atop_years
-
-    cross join nmc_years
-
-    cross join majors_years
-
-    cross join unga_years
-
-    inner join state_years as state_lo
-        on dyad_years.ccode_a = state_lo.ccode
-        and dyad_years.year = state_lo.year
-
-    inner join state_years as state_hi
-        on dyad_years.ccode_b = state_hi.ccode
-        and dyad_years.year = state_hi.year
-
-    left join allied_pairs
-        on dyad_years.ccode_a = allied_pairs.ccode_lo
-        and dyad_years.ccode_b = allied_pairs.ccode_hi
-        and dyad_years.year = allied_pairs.year
-
-    left join affinity
-        on dyad_years.year = affinity.year
-        and dyad_years.ccode_a = affinity.ccode_a
-        and dyad_years.ccode_b = affinity.ccode_b
-
-    left join session_affinity
-        on dyad_years.year = session_affinity.session_year
-        and dyad_years.ccode_a = session_affinity.ccode_a
-        and dyad_years.ccode_b = session_affinity.ccode_b
+    from universe
 
     left join ideal_point_distances
-        on dyad_years.year = ideal_point_distances.session_year
-        and dyad_years.ccode_a = ideal_point_distances.ccode_a
-        and dyad_years.ccode_b = ideal_point_distances.ccode_b
-
-    where dyad_years.ccode_a < dyad_years.ccode_b
+        on universe.year = ideal_point_distances.session_year
+        and universe.ccode_a = ideal_point_distances.ccode_a
+        and universe.ccode_b = ideal_point_distances.ccode_b
 
 ),
 
-directed as (
+as_is as (
 
-    -- each undirected row twice: a = lo (as is), then a = hi (the two sides swapped)
     select
-        case when side.is_swapped then undirected.ccode_hi else undirected.ccode_lo end
-            as ccode_a,
-        case when side.is_swapped then undirected.ccode_lo else undirected.ccode_hi end
-            as ccode_b,
-        undirected.year,
-        undirected.is_allied,
-        {% for flag in flags -%}
-        case when side.is_swapped then undirected.{{ flag }}_hi_to_lo
-            else undirected.{{ flag }}_lo_to_hi end as {{ flag }}_a_to_b,
-        {% endfor -%}
-        {% for flag in flags -%}
-        case when side.is_swapped then undirected.{{ flag }}_lo_to_hi
-            else undirected.{{ flag }}_hi_to_lo end as {{ flag }}_b_to_a,
-        {% endfor -%}
-        undirected.asymm,
-        undirected.n_alliances,
-        case when side.is_swapped then undirected.cinc_hi else undirected.cinc_lo end as cinc_a,
-        case when side.is_swapped then undirected.cinc_lo else undirected.cinc_hi end as cinc_b,
-        case when side.is_swapped then undirected.is_major_power_hi
-            else undirected.is_major_power_lo end as is_major_power_a,
-        case when side.is_swapped then undirected.is_major_power_lo
-            else undirected.is_major_power_hi end as is_major_power_b,
-        undirected.unga_n_joint,
-        undirected.unga_agree_exact,
-        undirected.unga_agree_voeten,
-        undirected.unga_s_score,
-        undirected.unga_cohen_kappa,
-        undirected.unga_scott_pi,
-        undirected.unga_agree_exact_important,
-        undirected.unga_session_n_joint,
-        undirected.unga_session_agree_exact,
-        undirected.unga_session_s_score,
-        undirected.unga_session_cohen_kappa,
-        undirected.ideal_point_distance
+        joined.ccode_a,
+        joined.ccode_b,
+        joined.year,
+        joined.is_allied,
+        joined.defense_a_to_b,
+        joined.offense_a_to_b,
+        joined.neutral_a_to_b,
+        joined.nonagg_a_to_b,
+        joined.consul_a_to_b,
+        joined.defense_b_to_a,
+        joined.offense_b_to_a,
+        joined.neutral_b_to_a,
+        joined.nonagg_b_to_a,
+        joined.consul_b_to_a,
+        joined.atop_ordinal_a_to_b,
+        joined.atop_ordinal_b_to_a,
+        joined.asymm,
+        joined.n_alliances,
+        joined.cinc_a,
+        joined.cinc_b,
+        joined.cinc_a / nullif(joined.cinc_b, 0) as capability_ratio,
+        joined.is_major_power_a,
+        joined.is_major_power_b,
+        joined.unga_n_joint,
+        joined.unga_agree_exact,
+        joined.unga_agree_voeten,
+        joined.unga_s_score,
+        joined.unga_cohen_kappa,
+        joined.unga_scott_pi,
+        joined.unga_agree_exact_important,
+        joined.unga_session_n_joint,
+        joined.unga_session_agree_exact,
+        joined.unga_session_s_score,
+        joined.unga_session_cohen_kappa,
+        joined.ideal_point_distance
 
-    from undirected
+    from joined
 
-    cross join lateral (values (false), (true)) as side (is_swapped)
+),
+
+swapped as (
+
+    select
+        joined.ccode_b as ccode_a,
+        joined.ccode_a as ccode_b,
+        joined.year,
+        joined.is_allied,
+        joined.defense_b_to_a as defense_a_to_b,
+        joined.offense_b_to_a as offense_a_to_b,
+        joined.neutral_b_to_a as neutral_a_to_b,
+        joined.nonagg_b_to_a as nonagg_a_to_b,
+        joined.consul_b_to_a as consul_a_to_b,
+        joined.defense_a_to_b as defense_b_to_a,
+        joined.offense_a_to_b as offense_b_to_a,
+        joined.neutral_a_to_b as neutral_b_to_a,
+        joined.nonagg_a_to_b as nonagg_b_to_a,
+        joined.consul_a_to_b as consul_b_to_a,
+        joined.atop_ordinal_b_to_a as atop_ordinal_a_to_b,
+        joined.atop_ordinal_a_to_b as atop_ordinal_b_to_a,
+        joined.asymm,
+        joined.n_alliances,
+        joined.cinc_b as cinc_a,
+        joined.cinc_a as cinc_b,
+        joined.cinc_b / nullif(joined.cinc_a, 0) as capability_ratio,
+        joined.is_major_power_b as is_major_power_a,
+        joined.is_major_power_a as is_major_power_b,
+        joined.unga_n_joint,
+        joined.unga_agree_exact,
+        joined.unga_agree_voeten,
+        joined.unga_s_score,
+        joined.unga_cohen_kappa,
+        joined.unga_scott_pi,
+        joined.unga_agree_exact_important,
+        joined.unga_session_n_joint,
+        joined.unga_session_agree_exact,
+        joined.unga_session_s_score,
+        joined.unga_session_cohen_kappa,
+        joined.ideal_point_distance
+
+    from joined
 
 ),
 
 final as (
 
-    select
-        ccode_a,
-        ccode_b,
-        year,
-        is_allied,
-        {% for flag in flags -%}
-        {{ flag }}_a_to_b,
-        {% endfor -%}
-        {% for flag in flags -%}
-        {{ flag }}_b_to_a,
-        {% endfor -%}
-        {{ atop_ordinal('defense_a_to_b', 'offense_a_to_b', 'neutral_a_to_b', 'nonagg_a_to_b',
-                        'consul_a_to_b') }} as atop_ordinal_a_to_b,
-        {{ atop_ordinal('defense_b_to_a', 'offense_b_to_a', 'neutral_b_to_a', 'nonagg_b_to_a',
-                        'consul_b_to_a') }} as atop_ordinal_b_to_a,
-        asymm,
-        n_alliances,
-        cinc_a,
-        cinc_b,
-        cinc_a / nullif(cinc_b, 0) as capability_ratio,
-        is_major_power_a,
-        is_major_power_b,
-        unga_n_joint,
-        unga_agree_exact,
-        unga_agree_voeten,
-        unga_s_score,
-        unga_cohen_kappa,
-        unga_scott_pi,
-        unga_agree_exact_important,
-        unga_session_n_joint,
-        unga_session_agree_exact,
-        unga_session_s_score,
-        unga_session_cohen_kappa,
-        ideal_point_distance
+    select * from as_is
 
-    from directed
+    union all
+
+    select * from swapped
 
 )
 
