@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     )
     embedded_database: str = Field(default="alliances", description="Database name when embedded.")
     dbt_threads: int = Field(default=2, ge=1)
+    dbt_unit_tests: bool = Field(
+        default=False,
+        description="Run dbt's unit tests (hand-worked cases of the models' SQL) in every "
+        "refresh. Off by default, as dbt advises for production: their inputs are fixed, so "
+        "they test the code, not the data; the test suite (make test) turns them on.",
+    )
     parallel_workers: int = Field(
         default_factory=_default_parallel_workers,
         ge=0,

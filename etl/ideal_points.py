@@ -744,20 +744,32 @@ copy (
            coalesce(r.is_issue_me, false)::int, coalesce(r.is_issue_nu, false)::int,
            coalesce(r.is_issue_di, false)::int, coalesce(r.is_issue_hr, false)::int,
            coalesce(r.is_issue_co, false)::int, coalesce(r.is_issue_ec, false)::int
-    from {schema}.fct_vote as v
-    inner join {schema}.dim_roll_call as r on v.rcid = r.rcid
+    from {votes} as v
+    inner join {roll_calls} as r on v.rcid = r.rcid
     where v.vote in ('yes', 'abstain', 'no')
+    -- one order, whatever order the table was built in: the fit adds the votes up in this
+    -- order, so the same votes give the same estimates to the last bit
+    order by v.rcid, v.ccode
 ) to stdout with (format csv)
 """
 
 
-def read_votes(conn: psycopg.Connection, schema: str = "marts") -> VoteTable:
+def read_votes(conn: psycopg.Connection, schema: str = "marts", *,
+               shadow: bool = False) -> VoteTable:
     """The yes/abstain/no votes of ``<schema>.fct_vote`` with their roll calls, in one query.
 
+    ``shadow``: read each of the two models from the shadow schema where the refresh has just
+    built it (not yet published), else from ``schema`` (:func:`etl.transform.read_relation`).
     Streamed with COPY and parsed by numpy (about 35 MB of text for the whole history, instead
     of a million Python tuples).
     """
-    query = sql.SQL(_VOTES_QUERY).format(schema=sql.Identifier(schema))
+    from etl.transform import read_relation
+
+    votes, roll_calls = (
+        read_relation(conn, schema, name) if shadow else (schema, name)
+        for name in ("fct_vote", "dim_roll_call"))
+    query = sql.SQL(_VOTES_QUERY).format(votes=sql.Identifier(*votes),
+                                         roll_calls=sql.Identifier(*roll_calls))
     buffer = io.BytesIO()
     with conn.cursor() as cur, cur.copy(query) as copy:
         for chunk in copy:
@@ -866,7 +878,7 @@ def _record_failure(conn: psycopg.Connection, *, vote_set: str, inputs_sha256: s
 
 def estimate(config: Settings | None = None, *, schema: str = "marts", full: bool = False,
              vote_sets: Sequence[str] | None = None, check_votes: bool = True,
-             ) -> list[RunOutcome]:
+             shadow: bool = False) -> list[RunOutcome]:
     """The refresh's estimation step: estimate each vote set whose inputs or settings changed.
 
     Reads the reconciled votes (``<schema>.fct_vote`` and ``dim_roll_call``) and the bridging
@@ -890,7 +902,7 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         ):
             return [RunOutcome(v, "unchanged", run[0], run[1])  # type: ignore[index]
                     for v, run in previous_runs.items()]
-        votes = read_votes(conn, schema)
+        votes = read_votes(conn, schema, shadow=shadow)
         pairs = read_bridging_pairs(conn)
         fingerprint = votes.fingerprint(pairs)
         conn.commit()
@@ -945,17 +957,21 @@ def refresh_step(*, full: bool = False, upstream_changed: bool = True,
                  config: Settings | None = None) -> StepOutcome:
     """Estimate what changed, then build the models downstream of the estimates if needed.
 
-    Runs after the dbt build of everything else (``transform.build(exclude=[DBT_SELECTOR])``).
-    ``upstream_changed``: that build ran at least one model (or its state was unknown), so the
-    votes or the dimensions the marts join may have changed. The models of
-    :data:`DBT_SELECTOR` are built when a vote set was estimated, upstream changed or ``full``.
+    Runs after the dbt build of everything else (``transform.build(exclude=[DBT_SELECTOR],
+    publish=False)``), whose models are still in the shadow: the votes are read there, and the
+    models of the estimates are built there beside them (``keep_shadow``), for the refresh to
+    publish everything at once. ``upstream_changed``: that build ran at least one model (or its
+    state was unknown), so the votes or the dimensions the marts join may have changed. The
+    models of :data:`DBT_SELECTOR` are built when a vote set was estimated, upstream changed or
+    ``full``.
     """
     from etl import transform
 
-    runs = estimate(config, full=full, check_votes=full or upstream_changed)
+    runs = estimate(config, full=full, check_votes=full or upstream_changed, shadow=True)
     timings: list[Any] = []
     if full or upstream_changed or any(r.status == "estimated" for r in runs):
-        timings = transform.build(select=[DBT_SELECTOR], settings=config)  # write-audit-publish
+        timings = transform.build(select=[DBT_SELECTOR], settings=config, publish=False,
+                                  keep_shadow=True)
     return StepOutcome(runs, timings)
 
 

@@ -236,6 +236,14 @@ def changed_source_selectors(source: str, loads: Collection[object]) -> list[str
     return selectors
 
 
+def unit_tests_flags(settings: Settings | None = None) -> list[str]:
+    """What a refresh's ``dbt build`` adds to leave out dbt's unit tests (setting
+    ``dbt_unit_tests``, off by default): they check the models' SQL on fixed inputs, which a
+    nightly run of the same code need not repeat; ``make test`` runs them."""
+    settings = settings or get_settings()
+    return [] if settings.dbt_unit_tests else ["--exclude-resource-type", "unit_test"]
+
+
 SHADOW_SUFFIX = "__shadow"
 # Leftovers of dbt's own table/view swaps; never published.
 _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
@@ -243,7 +251,8 @@ _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 
 def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
           settings: Settings | None = None, exclude: Sequence[str] = (),
-          select: Sequence[str] = ()) -> list[DbtNodeTiming]:
+          select: Sequence[str] = (), publish: bool = True,
+          keep_shadow: bool = False) -> list[DbtNodeTiming]:
     """``dbt build`` as a refresh needs it: write, audit, then publish.
 
     Write and audit: every node the refresh rebuilds is built, and tested, in a shadow schema
@@ -279,21 +288,31 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     leaves out ``source:ideal_points+``, built after the estimation step); models whose code
     changed are still rebuilt here. ``select``: build (and publish) just these selectors, as
     they are (the refresh's second build, after the estimation step).
+
+    ``publish=False``: build and test into the shadow, publish nothing yet; ``keep_shadow``:
+    build on top of what an earlier build of the same refresh left in the shadow (its nodes are
+    read there). The refresh builds the vote models and everything else with ``publish=False``,
+    estimates the ideal points from the shadow, builds their models with ``keep_shadow`` and
+    then publishes it all at once (:func:`finish_build`): a refresh killed anywhere before that
+    leaves every mart as it was, never new votes beside old ideal points.
     """
     settings = settings or get_settings()
-    dbt_dir = settings.warehouse_dir / "dbt"
     state_dir = build_state_dir(settings)
-    drop_shadow(settings)  # a crashed or failed build's leftovers: start clean
+    if not keep_shadow:
+        drop_shadow(settings)  # a crashed or failed build's leftovers: start clean
     excluded = ["--exclude", *exclude] if exclude else []
     try:
         if select:
-            timings = run_dbt(["build", "--select", *select], settings, shadow=True)
+            timings = run_dbt(["build", "--select", *select, *unit_tests_flags(settings)],
+                              settings, shadow=True)
         elif full or not (state_dir / "manifest.json").exists():
-            timings = run_dbt(["build", "--full-refresh", *excluded], settings, shadow=True)
+            timings = run_dbt(["build", "--full-refresh", *excluded, *unit_tests_flags(settings)],
+                              settings, shadow=True)
         else:
             state = ["--state", str(state_dir)]
             timings = []
-            unchanged_code = ["--exclude", "state:modified+", *exclude, *state]
+            unchanged_code = ["--exclude", "state:modified+", *exclude, *state,
+                              *unit_tests_flags(settings)]
             if changed_sources is None:
                 timings += run_dbt(["build", *unchanged_code], settings, shadow=True)
             elif changed_sources:
@@ -301,8 +320,8 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
                 timings += run_dbt(["build", "--select", *downstream, *unchanged_code],
                                    settings, shadow=True)
             timings += run_dbt(
-                ["build", "--select", "state:modified+", "--full-refresh", *state], settings,
-                shadow=True,
+                ["build", "--select", "state:modified+", "--full-refresh", *state,
+                 *unit_tests_flags(settings)], settings, shadow=True,
             )
     except DbtBuildFailed as exc:
         exc.published = False
@@ -310,10 +329,31 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
                     f"refresh (the failed build is kept in the *{SHADOW_SUFFIX} schemas until "
                     "the next refresh)",)
         raise
-    publish(settings)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(dbt_dir / "target" / "manifest.json", state_dir / "manifest.json")
+    if publish:
+        finish_build(settings)
     return timings
+
+
+def finish_build(settings: Settings | None = None) -> list[str]:
+    """Publish what the refresh's builds left in the shadow (:func:`publish`), then keep the
+    manifest as the state the next refresh compares its models with. Returns the relations
+    published."""
+    settings = settings or get_settings()
+    published = publish(settings)
+    state_dir = build_state_dir(settings)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(settings.warehouse_dir / "dbt" / "target" / "manifest.json",
+                 state_dir / "manifest.json")
+    return published
+
+
+def read_relation(conn: psycopg.Connection, schema: str, name: str) -> tuple[str, str]:
+    """Where a refresh reads a model it may have just built: its shadow relation when the
+    shadow holds it (built by this refresh, not yet published), else the published one."""
+    shadow = schema + SHADOW_SUFFIX
+    found = conn.execute("select to_regclass(%s)",
+                         (sql.Identifier(shadow, name).as_string(conn),)).fetchone()
+    return (shadow, name) if found and found[0] is not None else (schema, name)
 
 
 def _shadow_schemas(conn: psycopg.Connection) -> list[str]:

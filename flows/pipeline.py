@@ -1,12 +1,13 @@
 """The refresh's steps and their order, with no Prefect in sight.
 
 ``run_refresh`` is the whole refresh: take the lock, migrate, resolve the sources, ingest each
-source system, build the dbt models (only when a file was loaded or the models changed), record
-the run. It calls its steps through a :class:`Steps`, so that ``flows/refresh.py`` can pass the
-same steps wrapped as Prefect tasks (runs recorded in the Prefect API), while the CLI, with no
-Prefect API configured, calls the plain functions here: no Prefect import, no temporary API
-server, a no-op refresh in about a second. Steps are one line around ``etl``; heavy modules
-(httpx, alembic, dbt) are imported inside them, when a step needs them.
+source system, build the dbt models (only when a file was loaded or the models changed) and the
+ideal points into the shadow schemas, publish them all in one transaction, record the run. It
+calls its steps through a :class:`Steps`, so that ``flows/refresh.py`` can pass the same steps
+wrapped as Prefect tasks (runs recorded in the Prefect API), while the CLI, with no Prefect API
+configured, calls the plain functions here: no Prefect import, no temporary API server, a no-op
+refresh in about a second. Steps are one line around ``etl``; heavy modules (httpx, alembic,
+dbt) are imported inside them, when a step needs them.
 """
 
 from __future__ import annotations
@@ -65,14 +66,26 @@ def dbt_build(full: bool, changed_sources: list[str] | None) -> list:
     from etl import ideal_points
 
     try:
-        # the models on the ideal-point estimates are built after the estimation step
-        timings = transform.build(full=full, changed_sources=changed_sources,
-                                  exclude=[ideal_points.DBT_SELECTOR])
+        # the models on the ideal-point estimates are built after the estimation step; all is
+        # published at once after it (publish_build)
+        return transform.build(full=full, changed_sources=changed_sources,
+                               exclude=[ideal_points.DBT_SELECTOR], publish=False)
+    except BaseException:
+        build_state.forget()
+        raise
+
+
+def publish_build() -> None:
+    """Publish what the refresh built (dbt build, then the ideal points' models) in one
+    transaction, and record the build as current."""
+    from etl import build_state, transform
+
+    try:
+        transform.finish_build()
     except BaseException:
         build_state.forget()
         raise
     build_state.record()
-    return timings
 
 
 def estimate_ideal_points(full: bool, upstream_changed: bool) -> Any:
@@ -100,6 +113,7 @@ class Steps:
     ingest: Callable[..., list] = ingest
     dbt_build: Callable[[bool, list[str] | None], list] = dbt_build
     ideal_points: Callable[[bool, bool], Any] = estimate_ideal_points
+    publish: Callable[[], None] = publish_build
     info: Callable[[str], None] = field(default=_info)
 
 
@@ -117,8 +131,8 @@ def run_refresh(
     ``{"loads": [LoadOutcome], "dbt": [DbtNodeTiming], "ideal_points": [RunOutcome],
     "run_id": int}``.
     """
+    from etl import build_state, status, transform
     from etl import ingest as ing
-    from etl import status, transform
     from etl.db import connect, refresh_lock
 
     steps = steps or Steps()
@@ -146,6 +160,10 @@ def run_refresh(
             # after the vote models, before the models that read the estimates
             estimated = steps.ideal_points(full, bool(timings) or not last_ok)
             timings = [*timings, *estimated.dbt]
+            if timings:  # one publish of everything built: no mart changed before this
+                steps.publish()
+            else:  # nothing built (dbt not needed, or nothing selected): the build is current
+                build_state.record()
         except BaseException as exc:
             status.finish_refresh(conn, run_id, status="failed", error=str(exc) or repr(exc),
                                   files_loaded=sum(o.status == "loaded" for o in outcomes))

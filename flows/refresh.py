@@ -42,6 +42,11 @@ def ideal_points_task(full: bool, upstream_changed: bool) -> Any:
     return pipeline.estimate_ideal_points(full, upstream_changed)
 
 
+@task(name="publish")
+def publish_task() -> None:
+    pipeline.publish_build()
+
+
 @flow(name="refresh", log_prints=True)
 def refresh(
     source_dir: str | None = None, full: bool = False, allow_download: bool = True,
@@ -56,7 +61,7 @@ def refresh(
     """
     steps = pipeline.Steps(migrate=migrate_task, resolve_sources=resolve_sources_task,
                            ingest=ingest_task, dbt_build=dbt_build_task,
-                           ideal_points=ideal_points_task,
+                           ideal_points=ideal_points_task, publish=publish_task,
                            info=get_run_logger().info)
     return pipeline.run_refresh(source_dir=source_dir, full=full, allow_download=allow_download,
                                 wait_for_lock=wait_for_lock, accept_shrink=accept_shrink,

@@ -91,3 +91,5 @@ def write_csv(path: Path, text: str) -> Path:
 
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# every refresh of the suite runs dbt's unit tests too (a user's refresh leaves them out)
+os.environ.setdefault("ALLIANCES_DBT_UNIT_TESTS", "1")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from etl.config import Settings
 from etl.ledger import LoadOutcome
-from etl.transform import changed_source_selectors, dbt_vars
+from etl.transform import changed_source_selectors, dbt_vars, unit_tests_flags
 
 
 def _load(name: str, status: str) -> LoadOutcome:
@@ -26,3 +27,9 @@ def test_nothing_loaded_selects_nothing_and_run_time_files_select_their_system()
 def test_only_a_refresh_builds_into_the_shadow_schemas() -> None:
     assert dbt_vars()["wap_schema_suffix"] == ""
     assert dbt_vars(shadow=True)["wap_schema_suffix"] == "__shadow"
+
+
+def test_a_refresh_leaves_out_dbt_unit_tests_unless_asked() -> None:
+    assert unit_tests_flags(Settings(dbt_unit_tests=False)) == [
+        "--exclude-resource-type", "unit_test"]
+    assert unit_tests_flags(Settings(dbt_unit_tests=True)) == []
