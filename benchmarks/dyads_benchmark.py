@@ -5,8 +5,9 @@ Runs on the built warehouse (``make warehouse`` first), rebuilding only these mo
     .venv/bin/python benchmarks/dyads_benchmark.py [--repeats N]
 
 Prints, for the median of N runs (default 3) of each step run alone:
-- the universe: int_dyad_years_enumerated (view) + fct_dyad_year (+ its undirected view),
-  its rows, years and size;
+- the universe: int_dyad_years_enumerated (view) + int_dyad_years_joined (the table, each
+  pair once; fct_dyad_year and its undirected twin are views over it), its rows, years and size
+  and the directed view's rows;
 - the similarity step: int_alliance_ties_valued + fct_dyad_year_alliance_similarity (every
   variant, every dyad-year), its rows and size;
 the dbt node times of each step and the wall time of the dbt invocation, and the size of the
@@ -31,11 +32,11 @@ from etl.db import connect  # noqa: E402
 from etl.transform import run_dbt  # noqa: E402
 
 STEPS = {
-    # the undirected view too: rebuilding fct_dyad_year drops it (dbt replaces the table)
-    "universe": ["int_dyad_years_enumerated", "fct_dyad_year", "fct_dyad_year_undirected"],
+    "universe": ["int_dyad_years_enumerated", "int_dyad_years_joined"],
     "similarity": ["int_alliance_ties_valued", "fct_dyad_year_alliance_similarity"],
 }
-TABLES = {"universe": "fct_dyad_year", "similarity": "fct_dyad_year_alliance_similarity"}
+TABLES = {"universe": "intermediate.int_dyad_years_joined",
+          "similarity": "marts.fct_dyad_year_alliance_similarity"}
 
 
 def _time_step(models: list[str]) -> tuple[float, float]:
@@ -48,12 +49,14 @@ def _time_step(models: list[str]) -> tuple[float, float]:
 def _size(table: str) -> dict[str, object]:
     with connect(get_settings()) as conn:
         rows, first, last = conn.execute(
-            f"select count(*), min(year), max(year) from marts.{table}"  # noqa: S608
+            f"select count(*), min(year), max(year) from {table}"  # noqa: S608
         ).fetchone()
         size = conn.execute(
-            "select pg_total_relation_size(%s::regclass)", (f"marts.{table}",)
+            "select pg_total_relation_size(%s::regclass)", (table,)
         ).fetchone()[0]
-    return {"rows": rows, "first_year": first, "last_year": last, "mb": round(size / 2**20, 1)}
+        directed = conn.execute("select count(*) from marts.fct_dyad_year").fetchone()[0]
+    return {"rows": rows, "first_year": first, "last_year": last, "mb": round(size / 2**20, 1),
+            "directed_rows": directed}
 
 
 SPARSITY_SQL = """

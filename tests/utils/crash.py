@@ -34,9 +34,15 @@ Checksums = dict[str, tuple[int, str]]
 _DBT_PROGRESS = re.compile(r"\b(\d+) of (\d+) (?:START|OK|PASS|ERROR|FAIL) (?!hook)")
 
 
+# Columns that record which estimation run made a row, and when: a recovered refresh that
+# re-estimates has its own run, so they differ from a clean build by design (as build_info does).
+PROVENANCE_COLUMNS = frozenset({"run_id", "estimated_at"})
+
+
 def mart_checksums(conn: psycopg.Connection) -> Checksums:
     """Row count and an order-independent checksum of the rows of every table and view in
-    ``marts`` (what analysts read: fct_dyad_year is a view over the universe's table)."""
+    ``marts`` (what analysts read: fct_dyad_year is a view over the universe's table), over
+    every column but the :data:`PROVENANCE_COLUMNS`."""
     names = [r[0] for r in conn.execute(
         "select table_name from information_schema.tables where table_schema = 'marts' "
         "order by table_name").fetchall()]
@@ -44,10 +50,14 @@ def mart_checksums(conn: psycopg.Connection) -> Checksums:
     for name in names:
         if name == "build_info":  # when and from what the build was made: differs by design
             continue
+        columns = [sql.Identifier(r[0]) for r in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name = %s order by ordinal_position", (name,)).fetchall()
+            if r[0] not in PROVENANCE_COLUMNS]
         count, digest = conn.execute(sql.SQL(
             "select count(*), coalesce(md5(string_agg(h, '' order by h)), '') "
-            "from (select md5(t::text) as h from {} as t) as rows"
-        ).format(sql.Identifier("marts", name))).fetchone()  # type: ignore[misc]
+            "from (select md5(row({})::text) as h from {}) as rows"
+        ).format(sql.SQL(", ").join(columns), sql.Identifier("marts", name))).fetchone()  # type: ignore[misc]
         sums[name] = (int(count), str(digest))
     return sums
 
