@@ -737,13 +737,17 @@ def _laplace_se(theta: NDArray, beta: NDArray, terms: _Terms, lay: _Layout, link
 
 _VOTES_QUERY = """
 copy (
+    -- the nine roll-call flags as the bits of one integer (bit 0 paragraph, 1 amendment,
+    -- 2 important, 3-8 the issues me, nu, di, hr, co, ec; `|` and `<<` bind alike in
+    -- PostgreSQL, hence the parentheses): six numbers a vote instead of 14
     select v.rcid, v.ccode, r.session, r.year,
            case v.vote when 'yes' then 0 when 'abstain' then 1 else 2 end,
-           coalesce(r.is_paragraph, false)::int, coalesce(r.is_amendment, false)::int,
-           coalesce(r.is_important, false)::int,
-           coalesce(r.is_issue_me, false)::int, coalesce(r.is_issue_nu, false)::int,
-           coalesce(r.is_issue_di, false)::int, coalesce(r.is_issue_hr, false)::int,
-           coalesce(r.is_issue_co, false)::int, coalesce(r.is_issue_ec, false)::int
+           coalesce(r.is_paragraph, false)::int
+           | (coalesce(r.is_amendment, false)::int << 1)
+           | (coalesce(r.is_important, false)::int << 2)
+           | (coalesce(r.is_issue_me, false)::int << 3) | (coalesce(r.is_issue_nu, false)::int << 4)
+           | (coalesce(r.is_issue_di, false)::int << 5) | (coalesce(r.is_issue_hr, false)::int << 6)
+           | (coalesce(r.is_issue_co, false)::int << 7) | (coalesce(r.is_issue_ec, false)::int << 8)
     from {votes} as v
     inner join {roll_calls} as r on v.rcid = r.rcid
     where v.vote in ('yes', 'abstain', 'no')
@@ -778,11 +782,14 @@ def read_votes(conn: psycopg.Connection, schema: str = "marts", *,
         raise IdealPointError(f"{schema}.fct_vote has no yes, abstain or no votes")
     buffer.seek(0)
     table = np.loadtxt(buffer, delimiter=",", dtype=np.int64, ndmin=2)
-    flags = table[:, 5:].astype(bool)
+    del buffer
+    bits = table[:, 5]
+    flags = ((bits[:, None] >> np.arange(9)) & 1).astype(bool)
     return VoteTable(
         rcid=table[:, 0].copy(), ccode=table[:, 1].copy(), session=table[:, 2].copy(),
-        year=table[:, 3].copy(), vote=table[:, 4].astype(np.int8), is_paragraph=flags[:, 0],
-        is_amendment=flags[:, 1], is_important=flags[:, 2], issues=flags[:, 3:].copy(),
+        year=table[:, 3].copy(), vote=table[:, 4].astype(np.int8),
+        is_paragraph=flags[:, 0].copy(), is_amendment=flags[:, 1].copy(),
+        is_important=flags[:, 2].copy(), issues=flags[:, 3:].copy(),
     )
 
 
