@@ -147,8 +147,31 @@ class EmbeddedPostgres:
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
+    def _remove_stale_pid_file(self) -> bool:
+        """Remove ``postmaster.pid`` when the process it names is gone or a zombie (a server
+        killed with SIGKILL under an init that has not reaped it yet, as in many containers):
+        ``pg_ctl status`` would report that dead server as running, and a new postmaster would
+        refuse to start beside its lock file. True when a stale file was removed."""
+        pid_file = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text(encoding="utf-8").split()[0])
+        except (FileNotFoundError, IndexError, ValueError):
+            return False
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            state = "gone"
+        except OSError:
+            return False  # no /proc here: leave it to pg_ctl
+        if state not in ("gone", "Z"):
+            return False
+        pid_file.unlink(missing_ok=True)
+        return True
+
     def is_running(self) -> bool:
         if not self.is_initialised():
+            return False
+        if self._remove_stale_pid_file():
             return False
         result = subprocess.run(
             [_bin("pg_ctl"), "status", "-D", str(self.pgdata)],
