@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from etl.cli import app
 from etl.config import Settings
 from etl.db import connect
+from tests.utils.crash import mart_checksums
 from tests.utils.slices import make_source_slice
 
 pytestmark = pytest.mark.integration
@@ -346,20 +347,11 @@ def _build_info(settings: Settings) -> list[tuple]:
 
 
 def marts_fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent checksum of every table and view of schema marts
-    (fct_dyad_year is a view over the universe's table, the affinity facts over the counts)."""
-    out = {}
+    """Row count and an order-independent checksum of every table behind the marts: the marts'
+    tables and the tables their views read (fct_dyad_year, the affinity facts);
+    :func:`tests.utils.crash.mart_checksums`. build_info is compared on its own."""
     with connect(settings) as conn:
-        tables = [r[0] for r in conn.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'marts' order by 1")]
-        for table in tables:
-            out[table] = conn.execute(
-                "select count(*), "
-                "coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') "
-                f'from marts."{table}" as t'
-            ).fetchone()
-    return out
+        return mart_checksums(conn)
 
 
 @pytest.fixture(scope="module")
