@@ -553,6 +553,13 @@ def publish(settings: Settings | None = None) -> list[str]:
         if analyst and marts:
             conn.execute(sql.SQL("grant select on all tables in schema marts to {}").format(
                 sql.Identifier(settings.analyst_role)))
+        bi = conn.execute(
+            "select 1 from pg_catalog.pg_namespace where nspname = 'bi'").fetchone()
+        if analyst and bi:
+            # a first refresh creates schema bi here, after dbt's on-run-end (grant_bi_schema)
+            # has run: the analyst may use it from this commit on, as after any later refresh
+            conn.execute(sql.SQL("grant usage on schema bi to {}").format(
+                sql.Identifier(settings.analyst_role)))
     return published
 
 
