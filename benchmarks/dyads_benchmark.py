@@ -32,7 +32,9 @@ from etl.db import connect  # noqa: E402
 from etl.transform import run_dbt  # noqa: E402
 
 STEPS = {
-    "universe": ["int_dyad_years_enumerated", "int_dyad_years_joined"],
+    # the two views too: replacing the table drops them (dbt's drop ... cascade)
+    "universe": ["int_dyad_years_enumerated", "int_dyad_years_joined",
+                 "fct_dyad_year_undirected", "fct_dyad_year"],
     "similarity": ["int_alliance_ties_valued", "fct_dyad_year_alliance_similarity"],
 }
 TABLES = {"universe": "intermediate.int_dyad_years_joined",
