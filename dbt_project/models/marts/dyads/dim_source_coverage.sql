@@ -36,9 +36,12 @@ major_powers as (
 
 ),
 
-affinity as (
+-- the roll calls, not the affinity facts: the same years, read at the start of the build, so
+-- that the universe and the similarity, which wait for this model, need not wait for the vote
+-- counts and their tests
+roll_calls as (
 
-    select * from {{ ref('fct_dyad_year_affinity') }}
+    select * from {{ ref('dim_roll_call') }}
 
 ),
 
@@ -95,7 +98,7 @@ coverage as (
         min(year),
         max(year)
 
-    from affinity
+    from roll_calls
 
 ),
 
