@@ -17,6 +17,7 @@ two seeds are the tables dbt maps the votes with, so a vote that passes here has
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -112,37 +113,51 @@ VOETEN_COLUMNS = [
 ]
 
 
-def _voeten_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
-    vote = _required_int(row[ix["vote"]], "vote")
-    if vote not in VOETEN_VOTE_CODES:
-        raise ValueError(f"vote must be one of 1, 2, 3, 8, 9; found {row[ix['vote']]!r}")
-    # A missing date is kept as missing (rcid 4592 has none in Voeten's file); the roll-call
-    # date then comes from the other release in dbt.
-    raw_date = row[ix["date"]].strip()
-    vote_date = _vote_date(raw_date) if raw_date else None
-    ccode = _required_int(row[ix["ccode"]], "ccode")
-    if ccode not in known_ccodes():
-        raise ValueError(f"ccode {ccode} is not a COW state of the warehouse's country crosswalk "
-                         "(dbt_project/seeds/country_crosswalk.csv)")
-    return (
-        _positive(row[ix["rcid"]], "rcid"),
-        _positive(row[ix["session"]], "session"),
-        vote,
-        ccode,
-        _flag(row[ix["member"]], "member") if "member" in ix else None,
-        _flag(row[ix["importantvote"]], "importantvote") if "importantvote" in ix else None,
-        vote_date,
-        (row[ix["unres"]].strip() or None) if "unres" in ix else None,
-        *(_flag(row[ix[f]], f) if f in ix else None for f in _FLAGS),
-        check_range(parse_int(row[ix["year"]]), "year", FIRST_YEAR, LAST_YEAR)
-        if "year" in ix else None,
-    )
+def _voeten_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[Any, ...]]:
+    """The row function of one Voeten file: its columns looked up once, from its header (the
+    optional ones, absent from some releases, give None)."""
+    i_rcid, i_session, i_vote, i_ccode, i_date = (
+        ix[c] for c in ("rcid", "session", "vote", "ccode", "date"))
+    optional = {c: ix.get(c) for c in ("member", "importantvote", "unres", "year", *_FLAGS)}
+    i_member, i_important, i_unres, i_year = (
+        optional[c] for c in ("member", "importantvote", "unres", "year"))
+    flags = [(optional[f], f) for f in _FLAGS]
+    ccodes = known_ccodes()
+
+    def row_values(row: list[str]) -> tuple[Any, ...]:
+        vote = _required_int(row[i_vote], "vote")
+        if vote not in VOETEN_VOTE_CODES:
+            raise ValueError(f"vote must be one of 1, 2, 3, 8, 9; found {row[i_vote]!r}")
+        # A missing date is kept as missing (rcid 4592 has none in Voeten's file); the
+        # roll-call date then comes from the other release in dbt.
+        raw_date = row[i_date].strip()
+        vote_date = _vote_date(raw_date) if raw_date else None
+        ccode = _required_int(row[i_ccode], "ccode")
+        if ccode not in ccodes:
+            raise ValueError(f"ccode {ccode} is not a COW state of the warehouse's country "
+                             "crosswalk (dbt_project/seeds/country_crosswalk.csv)")
+        return (
+            _positive(row[i_rcid], "rcid"),
+            _positive(row[i_session], "session"),
+            vote,
+            ccode,
+            _flag(row[i_member], "member") if i_member is not None else None,
+            _flag(row[i_important], "importantvote") if i_important is not None else None,
+            vote_date,
+            (row[i_unres].strip() or None) if i_unres is not None else None,
+            *[_flag(row[i], f) if i is not None else None for i, f in flags],
+            check_range(parse_int(row[i_year]), "year", FIRST_YEAR, LAST_YEAR)
+            if i_year is not None else None,
+        )
+
+    return row_values
 
 
 def stream_voeten_votes(path: Path) -> ParseStream:
     """Voeten's UNVotesPublished layout, as a stream."""
     return stream_records(
-        path, VOETEN_COLUMNS, ("rcid", "session", "vote", "ccode", "date"), _voeten_row
+        path, VOETEN_COLUMNS, ("rcid", "session", "vote", "ccode", "date"),
+        converter=_voeten_converter,
     )
 
 
@@ -151,21 +166,28 @@ def parse_voeten_votes(path: Path) -> ParseResult:
     return stream_voeten_votes(path).collect()
 
 
-def _unvotes_vote_row(ix: dict[str, int], row: list[str]) -> tuple[Any, ...]:
-    vote = row[ix["vote"]].strip().lower()
-    if vote not in UNVOTES_VOTES:
-        raise ValueError(f"vote must be yes, no or abstain; found {row[ix['vote']]!r}")
-    country = row[ix["country"]].strip()
-    if not country:
-        raise ValueError("country is missing")
-    code = row[ix["country_code"]].strip()  # "NA" is Namibia, never missing
-    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-        raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+def _unvotes_vote_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[Any, ...]]:
+    """The row function of one unvotes ``un_votes`` file, its columns looked up once."""
+    i_rcid, i_country, i_code, i_vote = (
+        ix[c] for c in ("rcid", "country", "country_code", "vote"))
     codes, names = known_unvotes_countries()
-    if (code and code not in codes) or (not code and country not in names):
-        raise ValueError(f"unknown country {country!r} ({code or 'no ISO2 code'}): not in the "
-                         "unvotes country map (dbt_project/seeds/unvotes_country_map.csv)")
-    return (_positive(row[ix["rcid"]], "rcid"), country, code or None, vote)
+
+    def row_values(row: list[str]) -> tuple[Any, ...]:
+        vote = row[i_vote].strip().lower()
+        if vote not in UNVOTES_VOTES:
+            raise ValueError(f"vote must be yes, no or abstain; found {row[i_vote]!r}")
+        country = row[i_country].strip()
+        if not country:
+            raise ValueError("country is missing")
+        code = row[i_code].strip()  # "NA" is Namibia, never missing
+        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+        if (code and code not in codes) or (not code and country not in names):
+            raise ValueError(f"unknown country {country!r} ({code or 'no ISO2 code'}): not in "
+                             "the unvotes country map (dbt_project/seeds/unvotes_country_map.csv)")
+        return (_positive(row[i_rcid], "rcid"), country, code or None, vote)
+
+    return row_values
 
 
 def stream_unvotes_votes(path: Path) -> ParseStream:
@@ -174,7 +196,7 @@ def stream_unvotes_votes(path: Path) -> ParseStream:
         path,
         ["rcid", "country", "country_code", "vote"],
         ("rcid", "country", "country_code", "vote"),
-        _unvotes_vote_row,
+        converter=_unvotes_vote_converter,
     )
 
 
