@@ -45,38 +45,25 @@
 
 
 {#- Every vote set is a subset of `all`: for every dyad and period, n_joint of a set is at most
-    n_joint of `all` (and the dyad-period exists in `all`). Returns the violating rows. -#}
+    n_joint of `all` (and the dyad-period exists in `all`). Returns the violating dyad-periods.
+    One pass that groups each dyad-period's rows (all its vote sets), not a join of the nine
+    sets' rows to the rows of `all`: the join sorted or hashed 6.8 million rows, about three
+    times the CPU of this (5 s against 17 s on the session grain). -#}
 {% test vote_sets_within_all(model, period) %}
-    with
-
-    subsets as (
-
-        select * from {{ model }} where vote_set <> 'all'
-
-    ),
-
-    all_votes as (
-
-        select * from {{ model }} where vote_set = 'all'
-
-    )
-
     select
-        subsets.{{ period }},
-        subsets.vote_set,
-        subsets.ccode_a,
-        subsets.ccode_b,
-        subsets.n_joint,
-        all_votes.n_joint as n_joint_all
+        {{ period }},
+        ccode_a,
+        ccode_b,
+        max(n_joint) filter (where vote_set <> 'all') as max_n_joint_of_sets,
+        max(n_joint) filter (where vote_set = 'all') as n_joint_all
 
-    from subsets
+    from {{ model }}
 
-    left join all_votes
-        on subsets.{{ period }} = all_votes.{{ period }}
-        and subsets.ccode_a = all_votes.ccode_a
-        and subsets.ccode_b = all_votes.ccode_b
+    group by {{ period }}, ccode_a, ccode_b
 
-    where all_votes.n_joint is null or subsets.n_joint > all_votes.n_joint
+    having
+        max(n_joint) filter (where vote_set <> 'all')
+        > coalesce(max(n_joint) filter (where vote_set = 'all'), -1)
 {% endtest %}
 
 

@@ -217,3 +217,29 @@ def test_the_hegemon_settings_change_the_marts(
             "select distinct rival_ccode from marts.country_year_hegemon_affinity")}
     assert all(found == {2} for found in hegemons.values()), hegemons
     assert rivals == {710}
+
+
+def test_vote_sets_within_all_catches_a_set_larger_than_all(full: Settings) -> None:
+    """The dbt test that every vote set is a subset of `all` fails where it should: its compiled
+    SQL, pointed at a small table of hand-made rows, returns exactly the dyad-year whose `hr`
+    count exceeds its `all` count and the one that has no `all` row, not the valid one."""
+    compiled = (full.warehouse_dir / "dbt" / "target" / "compiled" / "alliance_warehouse"
+                / "models" / "marts" / "unga" / "_unga__models.yml"
+                / "vote_sets_within_all_fct_dyad_year_affinity_year.sql").read_text()
+    relation = '"alliances"."marts__shadow"."fct_dyad_year_affinity"'
+    assert relation in compiled or relation.replace("__shadow", "") in compiled, compiled
+    probe = compiled.replace(relation, "pg_temp.probe").replace(
+        relation.replace("__shadow", ""), "pg_temp.probe")
+    with connect(full) as conn:
+        conn.execute("""
+            create temporary table probe as
+            select * from (values
+                (1990, 'all', 2, 20, 10), (1990, 'hr', 2, 20, 10),  -- equal: fine
+                (1990, 'all', 2, 200, 10), (1990, 'hr', 2, 200, 11),  -- hr > all
+                (1990, 'hr', 2, 365, 3),  -- no `all` row
+                (1991, 'all', 2, 20, 0)  -- `all` alone: fine
+            ) as t (year, vote_set, ccode_a, ccode_b, n_joint)
+        """)
+        flagged = conn.execute(
+            f"select year, ccode_a, ccode_b from ({probe}) as t order by 1, 2, 3").fetchall()
+    assert flagged == [(1990, 2, 200), (1990, 2, 365)]
