@@ -19,8 +19,9 @@ server start are inside the full refresh's time). ``DATABASE_URL`` is ignored. F
 - ``fct_dyad_year_affinity``: its node time in the full build, with the packing of the votes
   (``int_country_year_votes_packed``) it reads, warm rebuilds of both (``--repeats`` times,
   median), and its size on disk (table, indexes and TOAST);
-- peak memory, sampled every 0.2 s: RSS of the refresh process (ETL and the in-process dbt), of
-  its whole process tree less PostgreSQL, and of the PostgreSQL server (sum of PSS over the
+- peak memory, sampled every 0.2 s (PostgreSQL's PSS every 2 s, see :class:`MemorySampler`):
+  RSS of the refresh process (ETL and the in-process dbt), of its whole process tree less
+  PostgreSQL, and of the PostgreSQL server (sum of PSS over the
   postmaster and its backends, so shared buffers count once; the sum of RSS beside it);
 - the peers, from the same votes (``marts.fct_vote`` joined to ``marts.dim_roll_call``, exported
   once): the nine counts of every dyad-year by a plain DuckDB self-join on rcid, and by per-year
@@ -152,7 +153,13 @@ class MemorySampler(threading.Thread):
         except (OSError, ValueError, IndexError, psutil.Error):
             return []
 
-    def sample(self) -> None:
+    # PSS every 10th sample (2 s): reading smaps_rollup walks a backend's page tables, and with
+    # 2 GB of shared buffers mapped that costs ~10 ms per process, ~90 ms for a server's dozen:
+    # every 0.2 s it took half a core from the refresh it measured (the server's memory moves
+    # slowly, shared buffers filling; the refresh's RSS is still sampled every 0.2 s).
+    PSS_EVERY = 10
+
+    def sample(self, with_pss: bool = True) -> None:
         postgres = self._postgres()
         pg_pids = {p.pid for p in postgres}
         try:
@@ -174,14 +181,16 @@ class MemorySampler(threading.Thread):
                 pg_rss += proc.memory_info().rss
             except psutil.Error:
                 pass
-        pg_pss = sum(_pss(pid) for pid in pg_pids)
+        pg_pss = sum(_pss(pid) for pid in pg_pids) if with_pss else 0
         for key, value in (("process_rss", process_rss), ("tree_rss", tree_rss),
                            ("postgres_pss", pg_pss), ("postgres_rss", pg_rss)):
             self.peak[key] = max(self.peak[key], value)
 
     def run(self) -> None:
+        n = 0
         while not self._halt.is_set():
-            self.sample()
+            self.sample(with_pss=n % self.PSS_EVERY == 0)
+            n += 1
             time.sleep(0.2)
 
     def stop(self) -> dict[str, int]:

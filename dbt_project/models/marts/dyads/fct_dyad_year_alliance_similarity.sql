@@ -45,9 +45,11 @@ ties as (
 
 ),
 
+-- the bounds of ATOP, the state system and NMC (dim_source_coverage less the UN votes'
+-- row, which a new session moves: the similarity does not depend on it)
 coverage as (
 
-    select * from {{ ref('dim_source_coverage') }}
+    select * from {{ ref('int_source_years_spanned') }}
 
 ),
 
