@@ -22,7 +22,7 @@ roll_calls as (
 
 ),
 
-coverage as (
+final as (
 
     select source, source_name, first_year, last_year
 
@@ -34,22 +34,10 @@ coverage as (
     select
         'unga',
         'UN General Assembly votes (Voeten; unvotes)',
-        min(year),
-        max(year)
+        min(year)::integer,
+        max(year)::integer
 
     from roll_calls
-
-),
-
-final as (
-
-    select
-        source,
-        source_name,
-        first_year::integer as first_year,
-        last_year::integer as last_year
-
-    from coverage
 
 )
 
