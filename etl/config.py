@@ -6,7 +6,6 @@ Settings come from the environment (prefix ``ALLIANCES_``, plus the conventional
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,12 +19,6 @@ def _default_source_dir() -> Path | None:
     """``../shared/data`` beside the project root, when it exists."""
     candidate = PROJECT_ROOT.parent / "shared" / "data"
     return candidate if candidate.is_dir() else None
-
-
-def _default_parallel_workers() -> int:
-    """One parallel worker per core left over beside the query's own process."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (cores or 2) - 1)
 
 
 class Settings(BaseSettings):
@@ -58,12 +51,6 @@ class Settings(BaseSettings):
         description="Run dbt's unit tests (hand-worked cases of the models' SQL) in every "
         "refresh. Off by default, as dbt advises for production: their inputs are fixed, so "
         "they test the code, not the data; the test suite (make test) turns them on.",
-    )
-    parallel_workers: int = Field(
-        default_factory=_default_parallel_workers,
-        ge=0,
-        description="PostgreSQL workers for the dyad-year build (default: cores - 1; 0: none). "
-        "Set it from the server's cores when DATABASE_URL points to another machine.",
     )
     # The hegemons the hegemon marts are built for, and each one's rivals (COW codes). They
     # reach dbt as the vars `hegemon_ccodes` and `hegemon_rivals` (etl.transform.dbt_vars).

@@ -44,7 +44,6 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
         "DBT_ENV_SECRET_ALLIANCES_PASSWORD": url.password or os.environ.get("PGPASSWORD", ""),
         "ALLIANCES_DBT_DBNAME": url.database or "postgres",
         "ALLIANCES_DBT_THREADS": str(settings.dbt_threads),
-        "ALLIANCES_DBT_PARALLEL_WORKERS": str(settings.parallel_workers),
     }
 
 

@@ -10,10 +10,13 @@
     strings over the set's roll calls of the period (bit i = roll call i), so that the dyadic
     counts are bitwise ANDs and bit_count()s instead of a self-join of every vote on rcid.
 
-    dyad_vote_counts(period, packed, pair_condition): the nine counts of each dyad, period and
-    vote set from the packed strings (bit_count()s of ANDs), for the pairs (a, b) of countries
-    that pair_condition admits (default: every undirected dyad, a.ccode < b.ccode); affinity_measures(period, counts): every measure from
-    those counts, formulas in _unga__docs.md.
+    dyad_vote_counts(period, packed, pair_condition): one row per dyad and period with the nine
+    counts of each vote set side by side (n_joint__all, ..., n_agree_important__voeten_2015;
+    vote_count_names()), from the packed strings (bit_count()s of ANDs), for the pairs (a, b)
+    of countries that pair_condition admits (default: every undirected dyad, a.ccode < b.ccode).
+    A set's counts are null where either country cast no vote in it that period.
+    affinity_measures(period, counts): one row per dyad, period and vote set (where the set has
+    counts) with every measure from its counts, formulas in _unga__docs.md.
 -#}
 
 {% macro position_roll_calls(period) -%}
@@ -174,12 +177,20 @@ select * from final
 {%- endmacro %}
 
 
+{#- The nine counts' names, in the order of the counts tables' column groups. -#}
+{% macro vote_count_names() -%}
+    {{ return(['n_joint', 'n_agree', 'n_opposite', 'n_yes_a', 'n_no_a', 'n_yes_b', 'n_no_b',
+               'n_joint_important', 'n_agree_important']) }}
+{%- endmacro %}
+
+
 {% macro dyad_vote_counts(period, packed_relation, pair_condition='a.ccode < b.ccode',
                           incremental=true) -%}
+{%- set strings = ['yes_bits', 'no_bits', 'voted_bits', 'choice_bits', 'yes_no_bits',
+                   'no_yes_bits', 'important_voted_bits', 'important_choice_bits'] -%}
 with
 
--- not materialized: read twice, but a materialized CTE would keep the join out of the workers
-packed as not materialized (
+packed as (
 
     select * from {{ packed_relation }}
 
@@ -189,55 +200,57 @@ packed as not materialized (
 
 ),
 
-dyads as (
+countries as (
 
+    -- One row per country and period with the strings of each of its vote sets side by side
+    -- (null for a set the country cast no vote in), so that one self-join of the countries
+    -- gives every vote set's counts of a dyad-period in one row, not one row per set.
     select
-        a.{{ period }},
-        a.vote_set,
-        a.ccode as ccode_a,
-        b.ccode as ccode_b,
-        a.yes_bits as yes_bits_a,
-        a.no_bits as no_bits_a,
-        a.voted_bits as voted_bits_a,
-        a.choice_bits as choice_bits_a,
-        a.yes_no_bits as yes_no_bits_a,
-        a.important_voted_bits as important_voted_bits_a,
-        a.important_choice_bits as important_choice_bits_a,
-        b.yes_bits as yes_bits_b,
-        b.no_bits as no_bits_b,
-        b.voted_bits as voted_bits_b,
-        b.choice_bits as choice_bits_b,
-        b.no_yes_bits as no_yes_bits_b
+        {{ period }},
+        ccode,
+        {%- for vote_set in vote_sets() %}
+        {%- set set_loop = loop %}
+        {%- for string in strings %}
+        (array_agg({{ string }}) filter (where vote_set = '{{ vote_set.vote_set }}'))[1]
+            as {{ string }}__{{ vote_set.vote_set }}{{ ',' if not (set_loop.last and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
 
-    from packed as a
+    from packed
 
-    inner join packed as b
-        on a.{{ period }} = b.{{ period }}
-        and a.vote_set = b.vote_set
-        and {{ pair_condition }}
+    group by {{ period }}, ccode
 
 ),
 
 final as (
 
     -- smallint: a period has far fewer than 32,767 roll calls, and the table is the largest of
-    -- the warehouse (one row per dyad, period and vote set), so every byte of a row counts
+    -- the warehouse, so every byte of a row counts. A set's counts are null where either
+    -- country cast no vote in the set that period (bit_count of a null string).
     select
-        {{ period }},
-        vote_set,
-        ccode_a,
-        ccode_b,
-        bit_count(voted_bits_a & voted_bits_b)::smallint as n_joint,
-        bit_count(choice_bits_a & choice_bits_b)::smallint as n_agree,
-        bit_count(yes_no_bits_a & no_yes_bits_b)::smallint as n_opposite,
-        bit_count(yes_bits_a & voted_bits_b)::smallint as n_yes_a,
-        bit_count(no_bits_a & voted_bits_b)::smallint as n_no_a,
-        bit_count(voted_bits_a & yes_bits_b)::smallint as n_yes_b,
-        bit_count(voted_bits_a & no_bits_b)::smallint as n_no_b,
-        bit_count(important_voted_bits_a & voted_bits_b)::smallint as n_joint_important,
-        bit_count(important_choice_bits_a & choice_bits_b)::smallint as n_agree_important
+        a.{{ period }},
+        a.ccode as ccode_a,
+        b.ccode as ccode_b,
+        {%- for vote_set in vote_sets() %}
+        {%- set s = vote_set.vote_set %}
+        bit_count(a.voted_bits__{{ s }} & b.voted_bits__{{ s }})::smallint as n_joint__{{ s }},
+        bit_count(a.choice_bits__{{ s }} & b.choice_bits__{{ s }})::smallint as n_agree__{{ s }},
+        bit_count(a.yes_no_bits__{{ s }} & b.no_yes_bits__{{ s }})::smallint as n_opposite__{{ s }},
+        bit_count(a.yes_bits__{{ s }} & b.voted_bits__{{ s }})::smallint as n_yes_a__{{ s }},
+        bit_count(a.no_bits__{{ s }} & b.voted_bits__{{ s }})::smallint as n_no_a__{{ s }},
+        bit_count(a.voted_bits__{{ s }} & b.yes_bits__{{ s }})::smallint as n_yes_b__{{ s }},
+        bit_count(a.voted_bits__{{ s }} & b.no_bits__{{ s }})::smallint as n_no_b__{{ s }},
+        bit_count(a.important_voted_bits__{{ s }} & b.voted_bits__{{ s }})::smallint
+            as n_joint_important__{{ s }},
+        bit_count(a.important_choice_bits__{{ s }} & b.choice_bits__{{ s }})::smallint
+            as n_agree_important__{{ s }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
-    from dyads
+    from countries as a
+
+    inner join countries as b
+        on a.{{ period }} = b.{{ period }}
+        and {{ pair_condition }}
 
 )
 
@@ -251,22 +264,29 @@ with
 
 counts as (
 
+    -- the counts tables hold one row per dyad and period with each vote set's nine counts
+    -- side by side (n_joint__hr, ...); here one row per vote set, where the set has counts.
+    -- A filter on vote_set keeps just its branch: the planner drops the others unread.
+    {%- for vote_set in vote_sets() %}
+    {%- set s = vote_set.vote_set %}
+
     select
         {{ period }},
-        vote_set,
+        '{{ s }}'::text as vote_set,
         ccode_a,
         ccode_b,
-        n_joint::integer as n_joint,
-        n_agree::integer as n_agree,
-        n_opposite::integer as n_opposite,
-        n_yes_a::integer as n_yes_a,
-        n_no_a::integer as n_no_a,
-        n_yes_b::integer as n_yes_b,
-        n_no_b::integer as n_no_b,
-        n_joint_important::integer as n_joint_important,
-        n_agree_important::integer as n_agree_important
+        {%- for count in vote_count_names() %}
+        {{ count }}__{{ s }}::integer as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from {{ counts_relation }}
+
+    where n_joint__{{ s }} is not null
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

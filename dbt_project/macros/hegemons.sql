@@ -61,12 +61,22 @@ hegemons as (
 
 ),
 
-directed as (
+dyad_counts as (
 
     -- every country's dyads with the hegemons and their rivals, both orientations (a = the
-    -- country, b = the hegemon or rival): the counts and measures of the dyad facts, by the
-    -- same macros, computed here for these few dyads instead of read from the facts (a scan of
-    -- their 7.6 million rows per grain took longer than the whole computation)
+    -- country, b = the hegemon or rival): the counts of the dyad facts, by the same macro,
+    -- computed here for these few dyads instead of read from the facts (a scan of their 7.6
+    -- million rows per grain took longer than the whole computation)
+    {{ dyad_vote_counts(
+        period, packed_relation,
+        pair_condition='a.ccode <> b.ccode and b.ccode in ' ~ hegemon_and_rival_ccodes(),
+        incremental=false) | indent(4) }}
+
+),
+
+directed as (
+
+    -- their measures, one row per vote set, by the macro of the dyad facts
     select
         {{ period }},
         vote_set,
@@ -75,11 +85,7 @@ directed as (
         {{ measures | join(', ') }}
 
     from (
-        {{ affinity_measures(period, '(' ~ dyad_vote_counts(
-            period, packed_relation,
-            pair_condition='a.ccode <> b.ccode and b.ccode in ' ~ hegemon_and_rival_ccodes(),
-            incremental=false)
-            ~ ') as dyad_counts') }}
+        {{ affinity_measures(period, 'dyad_counts') | indent(8) }}
     ) as measured
 
 ),

@@ -1,20 +1,4 @@
 {#
-    Builds that PostgreSQL can run in parallel (fct_dyad_year_affinity: a self-join of a small
-    table whose every output row does real work).
-
-    allow_parallel_workers(): post-hook that sets the table's parallel_workers storage parameter
-    to the ALLIANCES_PARALLEL_WORKERS setting (default: cores - 1). PostgreSQL plans parallel
-    scans only of tables over min_parallel_table_scan_size (8 MB) unless the table says how
-    many workers it wants; max_parallel_workers_per_gather still caps the number.
-#}
-
-{% macro allow_parallel_workers() %}
-    {%- set workers = env_var('ALLIANCES_DBT_PARALLEL_WORKERS', '1') | int -%}
-    alter table {{ this }} set (parallel_workers = {{ workers }})
-{% endmacro %}
-
-
-{#
     postgres__create_table_as(): dbt-postgres's table creation, unchanged except for the models
     that opt in with config(contract_build='create_table_as').
 

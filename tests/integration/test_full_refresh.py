@@ -158,20 +158,14 @@ def test_every_vote_set_and_the_default_hegemons_are_present(full: Settings) -> 
 
 
 @pytest.mark.parametrize("period", ["year", "session"])
-def test_dyad_counts_are_built_in_parallel_and_add_up(full: Settings, period: str) -> None:
-    """The packed tables ask for parallel workers (the hegemon marts' joins use them). The
-    counts themselves: with ten vote sets the planner prefers a serial merge join (the Gather of
-    7.6 million rows costs more than it saves, in its model), and the two grains are built at
-    the same time on dbt's two threads (benchmarks/ measures it); the plan must not be a
-    nested loop over the packed table."""
+def test_dyad_counts_are_one_join_and_add_up(full: Settings, period: str) -> None:
+    """The counts of every vote set come from one self-join of the countries' packed strings
+    per period (hashed or merged, not a nested loop over them), and the facts laid out from
+    them add up: agreements, oppositions and one-abstains make n_joint, and so on."""
     compiled = (full.warehouse_dir / "dbt" / "target" / "compiled" / "alliance_warehouse"
                 / "models" / "intermediate" / "unga" / f"int_dyad_{period}_votes_counted.sql"
                 ).read_text().replace("__shadow\"", "\"")  # built in the shadow, now published
     with connect(full) as conn:
-        reloptions = conn.execute(
-            "select reloptions from pg_class "
-            f"where oid = 'intermediate.int_country_{period}_votes_packed'::regclass"
-        ).fetchone()[0]
         plan = "\n".join(row[0] for row in conn.execute(f"explain {compiled}"))
         counts_add_up = conn.execute(f"""
             select bool_and(
@@ -184,7 +178,6 @@ def test_dyad_counts_are_built_in_parallel_and_add_up(full: Settings, period: st
             from marts.fct_dyad_{period}_affinity
             where {period} in (1950, 1990, 30, 60)
         """).fetchone()[0]
-    assert reloptions == [f"parallel_workers={full.parallel_workers}"]
     assert "Hash Join" in plan or "Merge Join" in plan
     assert "Nested Loop" not in plan
     assert counts_add_up
@@ -221,27 +214,50 @@ def test_the_hegemon_settings_change_the_marts(
     assert rivals == {710}
 
 
-def test_vote_sets_within_all_catches_a_set_larger_than_all(full: Settings) -> None:
-    """The dbt test that every vote set is a subset of `all` fails where it should: its compiled
-    SQL, pointed at a small table of hand-made rows, returns exactly the dyad-year whose `hr`
-    count exceeds its `all` count and the one that has no `all` row, not the valid one."""
-    compiled = (full.warehouse_dir / "dbt" / "target" / "compiled" / "alliance_warehouse"
-                / "models" / "marts" / "unga" / "_unga__models.yml"
-                / "vote_sets_within_all_fct_dyad_year_affinity_year.sql").read_text()
-    # the fact as dbt compiled it: "<database>"."marts__shadow"."fct_dyad_year_affinity"
-    relation = re.compile(r'"[^"]+"\."marts(?:__shadow)?"\."fct_dyad_year_affinity"')
+def _probe_counts_test(settings: Settings, test_file: str, rows: list[dict[str, int]]) -> list:
+    """The compiled SQL of a dbt test of int_dyad_year_votes_counted, pointed at a temporary
+    table of hand-made rows (every other count column null): the rows it flags."""
+    compiled = (settings.warehouse_dir / "dbt" / "target" / "compiled" / "alliance_warehouse"
+                / "models" / "intermediate" / "unga" / "_unga__models.yml" / test_file
+                ).read_text()
+    # as dbt compiled it: "<database>"."intermediate__shadow"."int_dyad_year_votes_counted"
+    relation = re.compile(r'"[^"]+"\."intermediate(?:__shadow)?"\."int_dyad_year_votes_counted"')
     assert relation.search(compiled), compiled
-    probe = relation.sub("pg_temp.probe", compiled)
-    with connect(full) as conn:
-        conn.execute("""
-            create temporary table probe as
-            select * from (values
-                (1990, 'all', 2, 20, 10), (1990, 'hr', 2, 20, 10),  -- equal: fine
-                (1990, 'all', 2, 200, 10), (1990, 'hr', 2, 200, 11),  -- hr > all
-                (1990, 'hr', 2, 365, 3),  -- no `all` row
-                (1991, 'all', 2, 20, 0)  -- `all` alone: fine
-            ) as t (year, vote_set, ccode_a, ccode_b, n_joint)
-        """)
-        flagged = conn.execute(
-            f"select year, ccode_a, ccode_b from ({probe}) as t order by 1, 2, 3").fetchall()
-    assert flagged == [(1990, 2, 200), (1990, 2, 365)]
+    with connect(settings) as conn:
+        conn.execute("create temporary table probe (like intermediate.int_dyad_year_votes_counted)")
+        for row in rows:
+            columns = ", ".join(row)
+            values = ", ".join(str(v) for v in row.values())
+            conn.execute(f"insert into probe ({columns}) values ({values})")
+        return conn.execute(f"select * from ({relation.sub('pg_temp.probe', compiled)}) as t"
+                            ).fetchall()
+
+
+def test_vote_sets_within_all_catches_a_set_larger_than_all(full: Settings) -> None:
+    """The dbt test that every vote set is a subset of `all` fails where it should: it returns
+    exactly the dyad-year whose `hr` count exceeds its `all` count and the one whose `hr` has
+    counts where `all` has none, not the valid ones."""
+    test_file = "vote_sets_within_all_int_dyad_year_votes_counted_year.sql"
+    flagged = _probe_counts_test(full, test_file, [
+        {"year": 1990, "ccode_a": 2, "ccode_b": 20, "n_joint__all": 10, "n_joint__hr": 10},  # equal
+        {"year": 1990, "ccode_a": 2, "ccode_b": 200, "n_joint__all": 10, "n_joint__hr": 11},
+        {"year": 1990, "ccode_a": 2, "ccode_b": 365, "n_joint__hr": 3},  # no `all` counts
+        {"year": 1991, "ccode_a": 2, "ccode_b": 20, "n_joint__all": 0},  # `all` alone: fine
+    ])
+    assert sorted(flagged) == [(1990, 2, 200), (1990, 2, 365)]
+
+
+def test_vote_counts_consistent_catches_impossible_counts(full: Settings) -> None:
+    """The dbt test of the counts' relations flags a set with more agreements than joint roll
+    calls and a set with some of its nine counts missing, not a set whose counts are all
+    missing (a country that cast no vote in it) or a valid one."""
+    nine = ["n_joint", "n_agree", "n_opposite", "n_yes_a", "n_no_a", "n_yes_b", "n_no_b",
+            "n_joint_important", "n_agree_important"]
+    valid = dict(zip([f"{c}__all" for c in nine], [5, 2, 1, 3, 1, 2, 2, 2, 1], strict=True))
+    test_file = "vote_counts_consistent_int_dyad_year_votes_counted_.sql"
+    flagged = _probe_counts_test(full, test_file, [
+        {"year": 1990, "ccode_a": 2, "ccode_b": 20, **valid},  # valid; every other set missing
+        {"year": 1990, "ccode_a": 2, "ccode_b": 200, **valid, "n_agree__all": 6},  # 6 > 5 joint
+        {"year": 1990, "ccode_a": 2, "ccode_b": 365, **valid, "n_joint__me": 3},  # 1 of 9 counts
+    ])
+    assert sorted((row[0], row[1], row[2]) for row in flagged) == [(1990, 2, 200), (1990, 2, 365)]

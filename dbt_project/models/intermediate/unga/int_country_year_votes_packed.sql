@@ -5,7 +5,6 @@
         unique_key='year',
         on_schema_change='fail',
         pre_hook="{{ delete_vanished_vote_periods('year') }}",
-        post_hook="{{ allow_parallel_workers() }}",
     )
 }}
 
@@ -16,8 +15,6 @@
 -- measures are then bitwise ANDs and bit_count()s instead of a self-join of every vote on rcid.
 -- A country enters a year and vote set when it cast at least one yes, no or abstain vote on
 -- one of the set's roll calls that year.
--- The table is small (one row per country-year and set) but each row meets ~150 others in
--- fct_dyad_year_affinity: allow_parallel_workers() lets PostgreSQL share that join between
--- workers, which it would not do by itself for a table this size.
+-- int_dyad_year_votes_counted lays each country-year's sets side by side and joins them once.
 
 {{ pack_votes('year', ref('int_roll_calls_positioned_in_year')) }}
