@@ -38,8 +38,11 @@ def test_piped_output_has_no_colours_and_no_log_unless_verbose(
     quiet = transform._console_flags(verbose=False)
     assert "--no-use-colors" in quiet and "--no-use-colors-file" in quiet
     assert quiet[quiet.index("--log-level") + 1] == "none"
-    assert quiet[quiet.index("--log-level-file") + 1] == "debug"  # the file keeps everything
-    assert "--log-level" not in transform._console_flags(verbose=True)
+    # the file keeps each node's result; every query only when verbose
+    assert quiet[quiet.index("--log-level-file") + 1] == "info"
+    verbose = transform._console_flags(verbose=True)
+    assert "--log-level" not in verbose
+    assert verbose[verbose.index("--log-level-file") + 1] == "debug"
 
 
 def test_events_drive_the_bar_and_only_news_is_printed(
