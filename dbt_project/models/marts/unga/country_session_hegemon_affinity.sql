@@ -5,4 +5,4 @@
 
 {{ country_period_hegemon_affinity(
     'session', ref('int_country_session_votes_packed'),
-    extra_columns=['(1945 + stacked.session)::integer as session_year']) }}
+    extra_columns=['(1945 + country_periods.session)::integer as session_year']) }}
