@@ -290,7 +290,7 @@ def copy_row_text(values: Iterable[Any]) -> str:
 BatchConvert = Callable[[Sequence["pa.Array"]], Sequence["pa.Array | str"]]
 
 # distinct values remembered per column before the memo starts again (memory stays flat)
-_MEMO_LIMIT = 100_000
+_MEMO_LIMIT = 10_000
 
 
 def text_column(column: pa.Array, convert: Callable[[str], Any],
