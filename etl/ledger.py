@@ -133,6 +133,19 @@ def copy_rows(
     return count
 
 
+def copy_text(
+    conn: psycopg.Connection, table: str, columns: Sequence[str], blocks: Iterable[bytes]
+) -> None:
+    """COPY blocks of rows already in COPY's text format into ``raw.<table>``."""
+    schema, _, name = table.rpartition(".")
+    stmt = sql.SQL("copy {} ({}) from stdin").format(
+        sql.Identifier(schema or "raw", name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with conn.cursor() as cur, cur.copy(stmt) as copy:
+        for block in blocks:
+            copy.write(block)
+
+
 def verification_of(digest: str, expected_sha256: str | None) -> str | None:
     """``verified`` when the file is the catalog's known release, ``unverified`` when it differs,
     None when the catalog has no checksum for it."""
@@ -240,8 +253,11 @@ def _copy_file(
     # keep every reject of a file the cap lets through, so raw.rejected_rows reconciles
     stream.keep_rejects = max(stream.keep_rejects, KEEP_REJECTS, guards.max_rejected_rows)
     try:
-        copy_rows(conn, table, ["load_id", *stream.columns],
-                  ((load_id, *row) for row in stream))
+        if stream.has_copy_text:  # the big files: blocks of COPY text, no tuple per row
+            copy_text(conn, table, ["load_id", *stream.columns], stream.copy_text(load_id))
+        else:
+            copy_rows(conn, table, ["load_id", *stream.columns],
+                      ((load_id, *row) for row in stream))
     except psycopg.errors.DataError as exc:
         raise SourceFileError(
             path, stream.last_line,

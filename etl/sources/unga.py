@@ -17,13 +17,25 @@ two seeds are the tables dbt maps the votes with, so a vote that passes here has
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from etl import countries
-from etl.sources.base import ParseResult, ParseStream, check_range, parse_int, stream_records
+from etl.sources.base import (
+    COPY_NULL,
+    BatchConvert,
+    ParseResult,
+    ParseStream,
+    check_range,
+    parse_int,
+    stream_records,
+    text_column,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 VOETEN_VOTE_CODES = frozenset({1, 2, 3, 8, 9})
 UNVOTES_VOTES = frozenset({"yes", "no", "abstain"})
@@ -113,57 +125,123 @@ VOETEN_COLUMNS = [
 ]
 
 
-def _voeten_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[Any, ...]]:
-    """The row function of one Voeten file: its columns looked up once, from its header (the
-    optional ones, absent from some releases, give None)."""
-    i_rcid, i_session, i_vote, i_ccode, i_date = (
-        ix[c] for c in ("rcid", "session", "vote", "ccode", "date"))
-    optional = {c: ix.get(c) for c in ("member", "importantvote", "unres", "year", *_FLAGS)}
-    i_member, i_important, i_unres, i_year = (
-        optional[c] for c in ("member", "importantvote", "unres", "year"))
-    flags = [(optional[f], f) for f in _FLAGS]
+def _voeten_fields(ix: dict[str, int]) -> dict[str, tuple[int | None, Callable[[str], Any]]]:
+    """Each output column of one Voeten file: its column in the file (None when the release
+    lacks it: the value is then None) and the function of one field's text to its value."""
     ccodes = known_ccodes()
 
-    def row_values(row: list[str]) -> tuple[Any, ...]:
-        vote = _required_int(row[i_vote], "vote")
-        if vote not in VOETEN_VOTE_CODES:
-            raise ValueError(f"vote must be one of 1, 2, 3, 8, 9; found {row[i_vote]!r}")
+    def vote(text: str) -> int:
+        number = _required_int(text, "vote")
+        if number not in VOETEN_VOTE_CODES:
+            raise ValueError(f"vote must be one of 1, 2, 3, 8, 9; found {text!r}")
+        return number
+
+    def vote_date(text: str) -> dt.date | None:
         # A missing date is kept as missing (rcid 4592 has none in Voeten's file); the
         # roll-call date then comes from the other release in dbt.
-        raw_date = row[i_date].strip()
-        vote_date = _vote_date(raw_date) if raw_date else None
-        ccode = _required_int(row[i_ccode], "ccode")
-        if ccode not in ccodes:
-            raise ValueError(f"ccode {ccode} is not a COW state of the warehouse's country "
+        raw = text.strip()
+        return _vote_date(raw) if raw else None
+
+    def ccode(text: str) -> int:
+        number = _required_int(text, "ccode")
+        if number not in ccodes:
+            raise ValueError(f"ccode {number} is not a COW state of the warehouse's country "
                              "crosswalk (dbt_project/seeds/country_crosswalk.csv)")
+        return number
+
+    def flag(name: str) -> Callable[[str], int | None]:
+        return lambda text: _flag(text, name)
+
+    functions: dict[str, Callable[[str], Any]] = {
+        "rcid": lambda text: _positive(text, "rcid"),
+        "session": lambda text: _positive(text, "session"),
+        "vote": vote,
+        "ccode": ccode,
+        "member": flag("member"),
+        "importantvote": flag("importantvote"),
+        "vote_date": vote_date,
+        "unres": lambda text: text.strip() or None,
+        **{f: flag(f) for f in _FLAGS},
+        "year": lambda text: check_range(parse_int(text), "year", FIRST_YEAR, LAST_YEAR),
+    }
+    return {c: (ix.get("date" if c == "vote_date" else c), functions[c]) for c in VOETEN_COLUMNS}
+
+
+def _voeten_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[Any, ...]]:
+    """The row function of one Voeten file: its columns looked up once, from its header (the
+    optional ones, absent from some releases, give None). A row's vote, date and ccode are
+    checked first, so a reject names the first of them that is wrong."""
+    fields = _voeten_fields(ix)
+    (i_vote, vote), (i_date, vote_date), (i_ccode, ccode), (i_rcid, rcid), (i_session, session) = (
+        fields[c] for c in ("vote", "vote_date", "ccode", "rcid", "session"))
+    # member, importantvote | unres, the flags, year (vote_date, checked first, between them)
+    before = [fields[c] for c in VOETEN_COLUMNS[4:6]]
+    after = [fields[c] for c in VOETEN_COLUMNS[7:]]
+
+    def row_values(row: list[str]) -> tuple[Any, ...]:
+        checked = (vote(row[i_vote]), vote_date(row[i_date]), ccode(row[i_ccode]))
         return (
-            _positive(row[i_rcid], "rcid"),
-            _positive(row[i_session], "session"),
-            vote,
-            ccode,
-            _flag(row[i_member], "member") if i_member is not None else None,
-            _flag(row[i_important], "importantvote") if i_important is not None else None,
-            vote_date,
-            (row[i_unres].strip() or None) if i_unres is not None else None,
-            *[_flag(row[i], f) if i is not None else None for i, f in flags],
-            check_range(parse_int(row[i_year]), "year", FIRST_YEAR, LAST_YEAR)
-            if i_year is not None else None,
+            rcid(row[i_rcid]), session(row[i_session]), checked[0], checked[2],
+            *[fn(row[i]) if i is not None else None for i, fn in before],
+            checked[1],
+            *[fn(row[i]) if i is not None else None for i, fn in after],
         )
 
     return row_values
+
+
+def _voeten_batch_converter(ix: dict[str, int]) -> BatchConvert:
+    """The block function of one Voeten file (``stream_records``' ``batch_converter``): each
+    column's distinct values converted once."""
+    fields = [_voeten_fields(ix)[c] for c in VOETEN_COLUMNS]
+    memos: list[dict[str, str]] = [{} for _ in fields]
+
+    def convert(columns: Sequence[pa.Array]) -> list[pa.Array | str]:
+        return [text_column(columns[i], fn, memo) if i is not None else COPY_NULL
+                for (i, fn), memo in zip(fields, memos, strict=True)]
+
+    return convert
 
 
 def stream_voeten_votes(path: Path) -> ParseStream:
     """Voeten's UNVotesPublished layout, as a stream."""
     return stream_records(
         path, VOETEN_COLUMNS, ("rcid", "session", "vote", "ccode", "date"),
-        converter=_voeten_converter,
+        converter=_voeten_converter, batch_converter=_voeten_batch_converter,
     )
 
 
 def parse_voeten_votes(path: Path) -> ParseResult:
     """Voeten's UNVotesPublished layout."""
     return stream_voeten_votes(path).collect()
+
+
+def _unvotes_vote(text: str) -> str:
+    vote = text.strip().lower()
+    if vote not in UNVOTES_VOTES:
+        raise ValueError(f"vote must be yes, no or abstain; found {text!r}")
+    return vote
+
+
+def _unvotes_country(text: str) -> str:
+    country = text.strip()
+    if not country:
+        raise ValueError("country is missing")
+    return country
+
+
+def _unvotes_code(text: str) -> str | None:
+    """An ISO2 code the country map knows, or None when empty ("NA" is Namibia, never
+    missing); its country is then checked against the map's names (``_unvotes_named``)."""
+    code = text.strip()
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+    return code or None
+
+
+def _unknown_country(country: str, code: str | None) -> ValueError:
+    return ValueError(f"unknown country {country!r} ({code or 'no ISO2 code'}): not in "
+                      "the unvotes country map (dbt_project/seeds/unvotes_country_map.csv)")
 
 
 def _unvotes_vote_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[Any, ...]]:
@@ -173,21 +251,45 @@ def _unvotes_vote_converter(ix: dict[str, int]) -> Callable[[list[str]], tuple[A
     codes, names = known_unvotes_countries()
 
     def row_values(row: list[str]) -> tuple[Any, ...]:
-        vote = row[i_vote].strip().lower()
-        if vote not in UNVOTES_VOTES:
-            raise ValueError(f"vote must be yes, no or abstain; found {row[i_vote]!r}")
-        country = row[i_country].strip()
-        if not country:
-            raise ValueError("country is missing")
-        code = row[i_code].strip()  # "NA" is Namibia, never missing
-        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-            raise ValueError(f"country_code must be a two-letter ISO code, found {code!r}")
+        vote = _unvotes_vote(row[i_vote])
+        country = _unvotes_country(row[i_country])
+        code = _unvotes_code(row[i_code])
         if (code and code not in codes) or (not code and country not in names):
-            raise ValueError(f"unknown country {country!r} ({code or 'no ISO2 code'}): not in "
-                             "the unvotes country map (dbt_project/seeds/unvotes_country_map.csv)")
-        return (_positive(row[i_rcid], "rcid"), country, code or None, vote)
+            raise _unknown_country(country, code)
+        return (_positive(row[i_rcid], "rcid"), country, code, vote)
 
     return row_values
+
+
+def _unvotes_batch_converter(ix: dict[str, int]) -> BatchConvert:
+    """The block function of one unvotes ``un_votes`` file: each column's distinct values
+    converted once, and the names of the rows without an ISO2 code looked up once each."""
+    import pyarrow.compute as pc
+
+    i_rcid, i_country, i_code, i_vote = (
+        ix[c] for c in ("rcid", "country", "country_code", "vote"))
+    codes, names = known_unvotes_countries()
+    memos: list[dict[str, str]] = [{}, {}, {}, {}]
+
+    def known_code(text: str) -> str | None:
+        code = _unvotes_code(text)
+        if code and code not in codes:
+            raise _unknown_country("", code)  # the row function names the country
+        return code
+
+    def convert(columns: Sequence[pa.Array]) -> list[pa.Array | str]:
+        rcid = text_column(columns[i_rcid], lambda text: _positive(text, "rcid"), memos[0])
+        country = text_column(columns[i_country], _unvotes_country, memos[1])
+        code = text_column(columns[i_code], known_code, memos[2])
+        vote = text_column(columns[i_vote], _unvotes_vote, memos[3])
+        no_code = pc.equal(code, COPY_NULL)
+        if pc.any(no_code).as_py():
+            for name in pc.unique(pc.filter(columns[i_country], no_code)).to_pylist():
+                if name.strip() not in names:
+                    raise _unknown_country(name.strip(), None)
+        return [rcid, country, code, vote]
+
+    return convert
 
 
 def stream_unvotes_votes(path: Path) -> ParseStream:
@@ -196,7 +298,7 @@ def stream_unvotes_votes(path: Path) -> ParseStream:
         path,
         ["rcid", "country", "country_code", "vote"],
         ("rcid", "country", "country_code", "vote"),
-        converter=_unvotes_vote_converter,
+        converter=_unvotes_vote_converter, batch_converter=_unvotes_batch_converter,
     )
 
 
