@@ -224,6 +224,19 @@ def load_file(
     )
 
 
+def _only_file_of(conn: psycopg.Connection, table: str, file_name: str) -> bool:
+    """Whether ``file_name`` is the only file the ledger has loaded into ``raw.<table>`` and
+    the connection may truncate it (a loader role of one's own may not)."""
+    return bool(conn.execute(
+        """
+        select not exists (
+                select from raw.load_ledger where target_table = %s and file_name <> %s)
+            and has_table_privilege(format('raw.%%I', %s::text), 'TRUNCATE')
+        """,
+        (table, file_name, table),
+    ).fetchone()[0])  # type: ignore[index]
+
+
 def _copy_file(
     conn: psycopg.Connection, *, source: str, file_name: str, path: Path, table: str,
     parse: Callable[[Path], ParseResult | ParseStream], digest: str, started: dt.datetime,
@@ -240,8 +253,17 @@ def _copy_file(
         """,
         (source, file_name, str(path), digest, table, started, verification),
     ).fetchone()[0]  # type: ignore[index]
-    # the file's previous rows and rejects are replaced (its ledger rows stay, as history)
-    for target in (table, "rejected_rows"):
+    # the file's previous rows and rejects are replaced (its ledger rows stay, as history). A
+    # table no other file loads into is emptied with TRUNCATE: in this transaction as DELETE is
+    # (a failed load leaves the old rows), but the COPY then fills a new file of the table,
+    # which a server at wal_level=minimal (the embedded one) writes without the write-ahead
+    # log, and leaves no dead rows behind.
+    targets = ["rejected_rows"]
+    if _only_file_of(conn, table, file_name):
+        conn.execute(sql.SQL("truncate {}").format(sql.Identifier("raw", table)))
+    else:
+        targets.append(table)
+    for target in targets:
         conn.execute(
             sql.SQL(
                 "delete from {} where load_id in "

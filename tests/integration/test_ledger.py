@@ -262,3 +262,25 @@ def test_a_coalition_list_that_shrinks_is_refused_unless_accepted(
                             "where file_name = 'coalitions/sources/extra.csv'") == 3
     outcomes = {o.file_name: o for o in ingest(accept_shrink=["extra.csv"])}
     assert outcomes["coalitions/sources/extra.csv"].rows_loaded == 1
+
+
+def test_a_reload_replaces_only_its_own_rows(throwaway_db: Settings, tmp_path: Path) -> None:
+    """A table only one file loads into is emptied by TRUNCATE (a new file of the table, no dead
+    rows); a table another file also loads into keeps that file's rows (DELETE of the file's)."""
+    migrate.upgrade(throwaway_db)
+    first = write_csv(tmp_path / "a.csv", f"{HEADER}\n{_votes(3)}")
+    second = write_csv(tmp_path / "b.csv", f"{HEADER}\n{_votes(2, start=10)}")
+    with connect(throwaway_db) as conn:
+        _load(conn, first)
+        filenode = "select pg_relation_filenode('raw.unvotes_votes')"
+        before = conn.execute(filenode).fetchone()
+        _load(conn, first, full=True)  # the only file of the table: truncated, a new file
+        assert conn.execute(filenode).fetchone() != before
+        assert _count(conn, "select count(*) from raw.unvotes_votes") == 3
+        # another file into the same table: the reload of the first keeps the second's rows
+        load_file(conn, source="unga", file_name="other_votes", path=second,
+                  table="unvotes_votes", parse=unga.stream_unvotes_votes, full=False,
+                  guards=LENIENT)
+        _load(conn, first, full=True)
+        rcids = [r[0] for r in conn.execute("select rcid from raw.unvotes_votes order by rcid")]
+        assert rcids == [1, 2, 3, 10, 11]
