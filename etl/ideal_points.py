@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import time
@@ -103,13 +102,14 @@ class VoteTable:
     """The reconciled votes with the roll-call attributes the filters need, as arrays.
 
     ``vote`` is 0 yes, 1 abstain, 2 no (absent and non-member votes are not read).
-    ``issues`` has one boolean column per code of :data:`ISSUE_CODES`.
+    ``issues`` has one boolean column per code of :data:`ISSUE_CODES`. The four integer
+    columns are int32 as :func:`read_votes` gives them (any integer type will do).
     """
 
-    rcid: NDArray[np.int64]
-    ccode: NDArray[np.int64]
-    session: NDArray[np.int64]
-    year: NDArray[np.int64]
+    rcid: NDArray[np.integer]
+    ccode: NDArray[np.integer]
+    session: NDArray[np.integer]
+    year: NDArray[np.integer]
     vote: NDArray[np.int8]
     is_paragraph: NDArray[np.bool_]
     is_amendment: NDArray[np.bool_]
@@ -123,11 +123,18 @@ class VoteTable:
         return VoteTable(*(getattr(self, f)[mask] for f in _VOTE_FIELDS))
 
     def fingerprint(self, pairs: NDArray[np.int64]) -> str:
-        """SHA-256 of the votes and bridging pairs in a canonical order (row order ignored)."""
+        """SHA-256 of the votes and bridging pairs in a canonical order (row order ignored).
+
+        Each column is hashed as its canonical type (:data:`_FINGERPRINT_DTYPES`, the types
+        the votes were first read as), so the fingerprint does not depend on the integer type
+        the columns are held in.
+        """
         order = np.lexsort((self.ccode, self.rcid))
         digest = hashlib.sha256()
         for name in _VOTE_FIELDS:
-            digest.update(np.ascontiguousarray(getattr(self, name)[order]).tobytes())
+            column = getattr(self, name)[order]
+            digest.update(np.ascontiguousarray(column, dtype=_FINGERPRINT_DTYPES[name]).tobytes())
+            del column
         canon = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
         digest.update(np.ascontiguousarray(canon, dtype=np.int64).tobytes())
         return digest.hexdigest()
@@ -135,6 +142,9 @@ class VoteTable:
 
 _VOTE_FIELDS = ("rcid", "ccode", "session", "year", "vote", "is_paragraph", "is_amendment",
                 "is_important", "issues")
+_FINGERPRINT_DTYPES = {"rcid": np.int64, "ccode": np.int64, "session": np.int64,
+                       "year": np.int64, "vote": np.int8, "is_paragraph": np.bool_,
+                       "is_amendment": np.bool_, "is_important": np.bool_, "issues": np.bool_}
 
 
 @dataclass
@@ -254,7 +264,7 @@ def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSett
     item_rcid, obs_item = np.unique(item_key[keep], return_inverse=True)
     seen = seen[informative]
     # country-sessions sorted by country, then session (so each country's chain is contiguous)
-    cs_key = chosen.ccode * 1000 + chosen.session
+    cs_key = chosen.ccode.astype(np.int64) * 1000 + chosen.session
     cs_keys, obs_cs, cs_n = np.unique(cs_key, return_inverse=True, return_counts=True)
     return Prepared(
         obs_cs=obs_cs.astype(np.int64), obs_item=obs_item.astype(np.int64),
@@ -739,23 +749,109 @@ _VOTES_QUERY = """
 copy (
     -- the nine roll-call flags as the bits of one integer (bit 0 paragraph, 1 amendment,
     -- 2 important, 3-8 the issues me, nu, di, hr, co, ec; `|` and `<<` bind alike in
-    -- PostgreSQL, hence the parentheses): six numbers a vote instead of 14
-    select v.rcid, v.ccode, r.session, r.year,
-           case v.vote when 'yes' then 0 when 'abstain' then 1 else 2 end,
-           coalesce(r.is_paragraph, false)::int
+    -- PostgreSQL, hence the parentheses): six numbers a vote instead of 14, each an int4,
+    -- so that every row of the binary COPY has the same 50 bytes (see _COPY_ROW)
+    select v.rcid::int4, v.ccode::int4, r.session::int4, r.year::int4,
+           (case v.vote when 'yes' then 0 when 'abstain' then 1 else 2 end)::int4,
+           (coalesce(r.is_paragraph, false)::int
            | (coalesce(r.is_amendment, false)::int << 1)
            | (coalesce(r.is_important, false)::int << 2)
            | (coalesce(r.is_issue_me, false)::int << 3) | (coalesce(r.is_issue_nu, false)::int << 4)
            | (coalesce(r.is_issue_di, false)::int << 5) | (coalesce(r.is_issue_hr, false)::int << 6)
            | (coalesce(r.is_issue_co, false)::int << 7) | (coalesce(r.is_issue_ec, false)::int << 8)
+           )::int4
     from {votes} as v
     inner join {roll_calls} as r on v.rcid = r.rcid
     where v.vote in ('yes', 'abstain', 'no')
     -- one order, whatever order the table was built in: the fit adds the votes up in this
     -- order, so the same votes give the same estimates to the last bit
     order by v.rcid, v.ccode
-) to stdout with (format csv)
+) to stdout with (format binary)
 """
+
+_COUNT_QUERY = """
+select count(*)
+from {votes} as v
+inner join {roll_calls} as r on v.rcid = r.rcid
+where v.vote in ('yes', 'abstain', 'no')
+"""
+
+_COPY_COLUMNS = ("rcid", "ccode", "session", "year", "vote", "bits")
+#: One row of PostgreSQL's binary COPY of _VOTES_QUERY: the number of fields (int16), then per
+#: field its length in bytes (int32; -1 for a null) and its value (int4), all big-endian.
+_COPY_ROW = np.dtype([("n_fields", ">i2")] + [
+    item for name in _COPY_COLUMNS for item in ((f"{name}_length", ">i4"), (name, ">i4"))])
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_COPY_TRAILER = b"\xff\xff"
+_COPY_BATCH_BYTES = 1 << 20
+
+
+class _VoteColumns:
+    """The columns of the votes, filled batch by batch from the binary COPY into arrays
+    allocated once (grown if the query returns more rows than counted)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.n = 0
+        self.arrays = {name: np.empty(capacity, dtype=np.int32) for name in _COPY_COLUMNS}
+
+    def add(self, rows: NDArray[np.void]) -> None:
+        if rows.size == 0:
+            return
+        if np.any(rows["n_fields"] != len(_COPY_COLUMNS)) or any(
+                np.any(rows[f"{name}_length"] != 4) for name in _COPY_COLUMNS):
+            raise IdealPointError(
+                "the votes query returned a null or a field that is not an int4 (a vote without "
+                "its roll call's session or year?); expected six non-null integers a vote")
+        end = self.n + rows.size
+        capacity = len(self.arrays["rcid"])
+        if end > capacity:
+            for name, array in self.arrays.items():
+                grown = np.empty(max(end, 2 * capacity), dtype=np.int32)
+                grown[:self.n] = array[:self.n]
+                self.arrays[name] = grown
+        for name in _COPY_COLUMNS:
+            self.arrays[name][self.n:end] = rows[name]
+        self.n = end
+
+    def column(self, name: str) -> NDArray[np.int32]:
+        return self.arrays[name][:self.n]
+
+
+def _copy_votes(conn: psycopg.Connection, query: sql.Composable, capacity: int) -> _VoteColumns:
+    """Stream the binary COPY of the votes into :class:`_VoteColumns`, about a megabyte at a time
+    (never the whole COPY, nor a Python object per vote)."""
+    columns = _VoteColumns(capacity)
+    pending = bytearray()
+    header_read = False
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for chunk in copy:
+            pending += chunk
+            if len(pending) < _COPY_BATCH_BYTES:
+                continue
+            if not header_read:
+                _strip_copy_header(pending)
+                header_read = True
+            whole = len(pending) // _COPY_ROW.itemsize * _COPY_ROW.itemsize
+            columns.add(np.frombuffer(pending, dtype=_COPY_ROW, count=whole // _COPY_ROW.itemsize))
+            del pending[:whole]
+    if not header_read:
+        _strip_copy_header(pending)
+    whole = len(pending) // _COPY_ROW.itemsize * _COPY_ROW.itemsize
+    columns.add(np.frombuffer(pending, dtype=_COPY_ROW, count=whole // _COPY_ROW.itemsize))
+    del pending[:whole]
+    if bytes(pending) != _COPY_TRAILER:
+        raise IdealPointError("the binary COPY of the votes ended unexpectedly "
+                              f"({len(pending)} bytes after the last whole row)")
+    return columns
+
+
+def _strip_copy_header(pending: bytearray) -> None:
+    """Remove the binary COPY's header (signature, flags, header extension) from ``pending``."""
+    fixed = len(_COPY_SIGNATURE) + 8
+    if len(pending) < fixed or bytes(pending[:len(_COPY_SIGNATURE)]) != _COPY_SIGNATURE:
+        raise IdealPointError("the COPY of the votes did not start with the binary signature")
+    extension = int.from_bytes(pending[fixed - 4:fixed], "big")
+    del pending[:fixed + extension]
 
 
 def read_votes(conn: psycopg.Connection, schema: str = "marts", *,
@@ -764,33 +860,34 @@ def read_votes(conn: psycopg.Connection, schema: str = "marts", *,
 
     ``shadow``: read each of the two models from the shadow schema where the refresh has just
     built it (not yet published), else from ``schema`` (:func:`etl.transform.read_relation`).
-    Streamed with COPY and parsed by numpy (about 35 MB of text for the whole history, instead
-    of a million Python tuples).
+    Counted first, then streamed with a binary COPY, a megabyte at a time, into int32 arrays
+    of that length: about 26 bytes a vote in the end, with no text, no Python object per vote
+    and no int64 table of the whole COPY on the way (the votes of every session, a million,
+    took 300 MB of transient memory parsed from CSV).
     """
     from etl.transform import read_relation
 
     votes, roll_calls = (
         read_relation(conn, schema, name) if shadow else (schema, name)
         for name in ("fct_vote", "dim_roll_call"))
-    query = sql.SQL(_VOTES_QUERY).format(votes=sql.Identifier(*votes),
-                                         roll_calls=sql.Identifier(*roll_calls))
-    buffer = io.BytesIO()
-    with conn.cursor() as cur, cur.copy(query) as copy:
-        for chunk in copy:
-            buffer.write(chunk)
-    if buffer.tell() == 0:
+    names = {"votes": sql.Identifier(*votes), "roll_calls": sql.Identifier(*roll_calls)}
+    counted = conn.execute(sql.SQL(_COUNT_QUERY).format(**names)).fetchone()
+    columns = _copy_votes(conn, sql.SQL(_VOTES_QUERY).format(**names),
+                          int(counted[0]) if counted else 0)
+    if columns.n == 0:
         raise IdealPointError(f"{schema}.fct_vote has no yes, abstain or no votes")
-    buffer.seek(0)
-    table = np.loadtxt(buffer, delimiter=",", dtype=np.int64, ndmin=2)
-    del buffer
-    bits = table[:, 5]
-    flags = ((bits[:, None] >> np.arange(9)) & 1).astype(bool)
-    return VoteTable(
-        rcid=table[:, 0].copy(), ccode=table[:, 1].copy(), session=table[:, 2].copy(),
-        year=table[:, 3].copy(), vote=table[:, 4].astype(np.int8),
-        is_paragraph=flags[:, 0].copy(), is_amendment=flags[:, 1].copy(),
-        is_important=flags[:, 2].copy(), issues=flags[:, 3:].copy(),
+    bits = columns.column("bits")
+    issues = np.empty((columns.n, len(ISSUE_CODES)), dtype=bool)
+    for k in range(len(ISSUE_CODES)):
+        issues[:, k] = (bits >> (3 + k)) & 1
+    table = VoteTable(
+        rcid=columns.column("rcid"), ccode=columns.column("ccode"),
+        session=columns.column("session"), year=columns.column("year"),
+        vote=columns.column("vote").astype(np.int8),
+        is_paragraph=(bits & 1).astype(bool), is_amendment=((bits >> 1) & 1).astype(bool),
+        is_important=((bits >> 2) & 1).astype(bool), issues=issues,
     )
+    return table
 
 
 def read_bridging_pairs(conn: psycopg.Connection) -> NDArray[np.int64]:
