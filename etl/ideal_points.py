@@ -287,16 +287,17 @@ class _Layout:
     ``[n_low, n_low + n_mid)``: abstain in a three-category item (both cut-points);
     ``[n_low + n_mid, n)``: the highest category seen (a lower cut-point only).
     Cut-point slots: 1 the first, 2 the second (slot 0 of an item is its discrimination).
+    The indices are int32 (half the memory of int64; an index's type changes no number).
     """
 
-    cs: NDArray[np.int64]
-    item: NDArray[np.int64]
+    cs: NDArray[np.int32]
+    item: NDArray[np.int32]
     n_low: int
     n_mid: int
-    hi_cut: NDArray[np.int64]  # flat index item * 2 + slot - 1 of the upper cut; obs [0, split)
-    hi_slot: NDArray[np.int64]
-    lo_cut: NDArray[np.int64]  # of the lower cut, obs [n_low, n)
-    lo_slot: NDArray[np.int64]
+    hi_cut: NDArray[np.int32]  # flat index item * 2 + slot - 1 of the upper cut; obs [0, split)
+    hi_slot: NDArray[np.int32]
+    lo_cut: NDArray[np.int32]  # of the lower cut, obs [n_low, n)
+    lo_slot: NDArray[np.int32]
     n_items: int
     n_cs: int
 
@@ -317,13 +318,18 @@ def _layout(data: Prepared) -> _Layout:
     group = np.where(low, 0, np.where(high, 2, 1))
     order = np.argsort(group, kind="stable")
     n_low, n_mid = int((group == 0).sum()), int((group == 1).sum())
-    item = data.obs_item[order]
+    del y, low, high, group, seen_min, seen_max
+    if max(data.n_cs, 3 * data.n_items) >= np.iinfo(np.int32).max // 3:
+        raise IdealPointError("too many country-sessions or items for int32 indices")
+    item = data.obs_item[order].astype(np.int32)
     three_o = three[order]
-    hi_slot = np.where(np.arange(n_low + n_mid) < n_low, 1, 2)  # lowest: first cut; abstain: second
+    del three
+    # lowest: first cut; abstain: second
+    hi_slot = np.where(np.arange(n_low + n_mid) < n_low, 1, 2).astype(np.int32)
     lo_part = np.arange(n_low, len(order))
-    lo_slot = np.where(lo_part < n_low + n_mid, 1, np.where(three_o[n_low:], 2, 1))
+    lo_slot = np.where(lo_part < n_low + n_mid, 1, np.where(three_o[n_low:], 2, 1)).astype(np.int32)
     return _Layout(
-        cs=data.obs_cs[order], item=item, n_low=n_low, n_mid=n_mid,
+        cs=data.obs_cs[order].astype(np.int32), item=item, n_low=n_low, n_mid=n_mid,
         hi_cut=item[:n_low + n_mid] * 2 + hi_slot - 1, hi_slot=hi_slot,
         lo_cut=item[n_low:] * 2 + lo_slot - 1, lo_slot=lo_slot,
         n_items=data.n_items, n_cs=data.n_cs,
@@ -340,6 +346,11 @@ class _Terms:
     laa: NDArray[np.float64]  # obs [n_low, n)
     lbb: NDArray[np.float64]  # obs [0, n_low + n_mid)
     lab: NDArray[np.float64]  # obs [n_low, n_low + n_mid)
+
+    def release(self) -> None:
+        """Free the arrays of terms no longer needed (a sweep's input, once it is swept): a
+        later use fails loudly instead of reading stale numbers."""
+        self.logp = self.la = self.lb = self.laa = self.lbb = self.lab = None  # type: ignore
 
     def eta_derivatives(self, lay: _Layout) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """d log P / d eta and d2 log P / d eta2 (a and b both move by -d eta)."""
@@ -515,6 +526,7 @@ def _theta_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay
     curv = -np.bincount(lay.cs, beta_o * beta_o * d2, minlength=lay.n_cs)
     diff = np.zeros(lay.n_cs)
     diff[1:] = link[1:] * (theta[1:] - theta[:-1])
+    del beta_o, d1, d2  # per-vote arrays: not kept through the trials' evaluations below
     grad += -theta / prior_var - diff
     grad[:-1] += diff[1:]
     step = solveh_banded(_banded(np.maximum(curv, 0.0) + 1.0 / prior_var, link), grad)
@@ -532,7 +544,11 @@ def _theta_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay
 
 def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay: _Layout,
                three: NDArray[np.bool_]) -> tuple[NDArray, NDArray, _Terms]:
-    """One Newton step per item (positions fixed), with per-item backtracking."""
+    """One Newton step per item (positions fixed), with per-item backtracking.
+
+    ``terms`` is updated in place (each item's accepted trial values replace its own) and
+    returned: the caller's terms of the positions are not needed after the step.
+    """
     m = lay.n_items
     split = lay.n_low + lay.n_mid
     item, item_lo, item_hi = lay.item, lay.item[lay.n_low:], lay.item[:split]
@@ -554,6 +570,7 @@ def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay:
          + np.bincount(item_hi * 9 + lay.hi_slot * 4, terms.lbb, minlength=9 * m)
          + np.bincount(lay.item[lay.n_low:split] * 9 + 5, terms.lab, minlength=9 * m)
          ).reshape(m, 3, 3)
+    del theta_o, d1, d2, lab_lo, lab_hi  # per-vote arrays: not kept through the trials below
     h = np.triu(h) + np.transpose(np.triu(h, 1), (0, 2, 1))
     neg = -h
     neg[:, 0, 0] += 1.0 / _BETA_PRIOR_VAR
@@ -569,8 +586,7 @@ def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay:
     step = np.linalg.solve(neg, g[..., None])[..., 0]
     current = np.bincount(item, terms.logp, minlength=m) + _item_prior(beta, cuts, three)
     new_beta, new_cuts = beta.copy(), cuts.copy()
-    out = _Terms(terms.logp.copy(), terms.la.copy(), terms.lb.copy(), terms.laa.copy(),
-                 terms.lbb.copy(), terms.lab.copy())
+    out = terms  # in place, instead of a copy of every per-vote array
     pending = np.ones(m, dtype=bool)
     scale = np.ones(m)
     for _ in range(30):
@@ -652,6 +668,10 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
         sweeps += 1
         th, be, cu, te = st
         th, te, _ = _theta_step(th, be, cu, te, lay, link, prior_var)
+        if te is not st[3]:
+            # the input's terms are not needed again (its positions and items are): freed, so
+            # that the states SQUAREM keeps hold one set of per-vote arrays, not four
+            st[3].release()
         be, cu, te = _item_step(th, be, cu, te, lay, three)
         bad = np.flatnonzero(~np.isfinite(th))
         if bad.size or not (np.all(np.isfinite(be)) and np.all(np.isfinite(cu))):
