@@ -149,10 +149,11 @@ _FINGERPRINT_DTYPES = {"rcid": np.int64, "ccode": np.int64, "session": np.int64,
 
 @dataclass
 class Prepared:
-    """The votes the model runs on, indexed: observations -> country-session and item."""
+    """The votes the model runs on, indexed: observations -> country-session and item
+    (int32 indices: half the memory of int64, and an index's type changes no number)."""
 
-    obs_cs: NDArray[np.int64]
-    obs_item: NDArray[np.int64]
+    obs_cs: NDArray[np.int32]
+    obs_item: NDArray[np.int32]
     obs_y: NDArray[np.int8]
     cs_ccode: NDArray[np.int64]
     cs_session: NDArray[np.int64]
@@ -267,7 +268,7 @@ def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSett
     cs_key = chosen.ccode.astype(np.int64) * 1000 + chosen.session
     cs_keys, obs_cs, cs_n = np.unique(cs_key, return_inverse=True, return_counts=True)
     return Prepared(
-        obs_cs=obs_cs.astype(np.int64), obs_item=obs_item.astype(np.int64),
+        obs_cs=obs_cs.astype(np.int32), obs_item=obs_item.astype(np.int32),
         obs_y=chosen.vote.astype(np.int8), cs_ccode=cs_keys // 1000, cs_session=cs_keys % 1000,
         cs_n_votes=cs_n.astype(np.int64), item_rcid=item_rcid,
         item_n_categories=seen.sum(axis=1).astype(np.int64), obs_rcid=chosen.rcid,
@@ -381,6 +382,7 @@ def _evaluate(theta: NDArray, beta: NDArray, cuts: NDArray, lay: _Layout,
     split = lay.n_low + lay.n_mid
     b = flat[lay.hi_cut] - eta[:split]
     a = flat[lay.lo_cut] - eta[lay.n_low:]
+    del eta
     logp = np.empty(lay.n)
     logp[:lay.n_low] = log_ndtr(b[:lay.n_low])
     logp[split:] = log_ndtr(-a[lay.n_mid:])
@@ -696,6 +698,10 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
         if change < settings.tolerance or sweeps + 1 > settings.max_iterations:
             state, converged = two, change < settings.tolerance
             break
+        # two's per-vote terms are freed while the extrapolation is swept (evaluated again, the
+        # same numbers, should the extrapolation be rejected): one set fewer at the peak
+        two_objective = objective(two)
+        two[3].release()
         x0 = np.concatenate([state[0], state[1], state[2].ravel()])
         x1 = np.concatenate([one[0], one[1], one[2].ravel()])
         x2 = np.concatenate([two[0], two[1], two[2].ravel()])
@@ -709,13 +715,13 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
         cu[:, 1] = np.where(three, np.maximum(cu[:, 1], cu[:, 0] + 1e-3), cu[:, 0])
         guess = (th, be, cu, _evaluate(th, be, cu, lay))
         three_ = sweep(guess) if np.isfinite(x).all() else two
-        if three_ is not two and objective(three_) >= objective(two):
+        if three_ is not two and objective(three_) >= two_objective:
             state = three_
             history.append(objective(state))
             converged = change < settings.tolerance
         else:
-            state = two
-            history.append(objective(state))
+            state = (two[0], two[1], two[2], _evaluate(two[0], two[1], two[2], lay))
+            history.append(two_objective)
             delta = np.abs(two[0] - one[0])
             change = float(delta.max())
     theta, beta, cuts, terms = state
