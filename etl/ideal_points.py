@@ -204,26 +204,38 @@ class FitResult:
 VOTE_SET_FIRST_SESSION = {"me": 29, "hr": 25, "nu": 33, "ec": 26, "co": 14, "di": 29}
 
 
-def select_vote_set(votes: VoteTable, vote_set: str) -> VoteTable:
-    """The votes of one vote set (``all``, ``important`` or an issue code)."""
+def _vote_set_mask(votes: VoteTable, vote_set: str) -> NDArray[np.bool_] | None:
+    """The rows of one vote set (``None``: every row, the set ``all``)."""
     if vote_set == "all":
-        return votes
+        return None
     if vote_set == "important":
-        return votes.take(votes.is_important)
+        return votes.is_important
     if vote_set in ISSUE_CODES:
-        keep = votes.issues[:, ISSUE_CODES.index(vote_set)]
-        keep &= votes.session >= VOTE_SET_FIRST_SESSION[vote_set]
-        return votes.take(keep)
+        # a new array: `&=` on the column itself would write into the votes
+        return (votes.issues[:, ISSUE_CODES.index(vote_set)]
+                & (votes.session >= VOTE_SET_FIRST_SESSION[vote_set]))
     raise IdealPointError(f"unknown vote set {vote_set!r}; known: {', '.join(VOTE_SETS)}")
 
 
-def filter_votes(votes: VoteTable, settings: EstimationSettings) -> VoteTable:
-    """BSV's filters: skipped sessions; paragraph (and amendment) votes after the cutoff year."""
+def _filter_mask(votes: VoteTable, settings: EstimationSettings) -> NDArray[np.bool_]:
+    """BSV's filters as the rows kept: skipped sessions; paragraph (and amendment) votes after
+    the cutoff year."""
     keep = ~np.isin(votes.session, np.asarray(settings.skip_sessions, dtype=np.int64))
     if settings.paragraph_cutoff_year is not None:
         split = votes.is_paragraph | (votes.is_amendment if settings.drop_amendments else False)
         keep &= ~(split & (votes.year > settings.paragraph_cutoff_year))
-    return votes.take(keep)
+    return keep
+
+
+def select_vote_set(votes: VoteTable, vote_set: str) -> VoteTable:
+    """The votes of one vote set (``all``, ``important`` or an issue code)."""
+    mask = _vote_set_mask(votes, vote_set)
+    return votes if mask is None else votes.take(mask)
+
+
+def filter_votes(votes: VoteTable, settings: EstimationSettings) -> VoteTable:
+    """BSV's filters: skipped sessions; paragraph (and amendment) votes after the cutoff year."""
+    return votes.take(_filter_mask(votes, settings))
 
 
 def link_items(rcids: NDArray[np.int64], pairs: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -249,29 +261,47 @@ def link_items(rcids: NDArray[np.int64], pairs: NDArray[np.int64]) -> NDArray[np
 
 def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSettings,
             vote_set: str = "all") -> Prepared:
-    """Filter, bridge, drop unanimous items and index the votes for :func:`fit`."""
-    chosen = filter_votes(select_vote_set(votes, vote_set), settings)
-    if len(chosen) == 0:
+    """Filter, bridge, drop unanimous items and index the votes for :func:`fit`.
+
+    The same rows as ``filter_votes(select_vote_set(votes, vote_set), settings)``, in the same
+    order, but only the four columns the model reads are copied out of ``votes``.
+    """
+    mask = _filter_mask(votes, settings)
+    in_set = _vote_set_mask(votes, vote_set)
+    if in_set is not None:
+        mask &= in_set
+    del in_set
+    if not mask.any():
         raise NoVotesError(f"vote set {vote_set!r}: no votes left after the filters")
-    item_key = link_items(chosen.rcid, pairs)
+    rcid = votes.rcid[mask]
+    item_key = link_items(rcid, pairs)
     item_rcid, obs_item = np.unique(item_key, return_inverse=True)
+    vote = votes.vote[mask]
     # categories seen per item: an item with one category (unanimous) carries no information
     seen = np.zeros((len(item_rcid), 3), dtype=bool)
-    seen[obs_item, chosen.vote] = True
+    seen[obs_item, vote] = True
     informative = seen.sum(axis=1) >= 2
     keep = informative[obs_item]
     n_dropped = int((~informative).sum())
-    chosen = chosen.take(keep)
+    del obs_item
     item_rcid, obs_item = np.unique(item_key[keep], return_inverse=True)
+    del item_key
     seen = seen[informative]
+    # the kept votes' rows of `votes`: the set's, filtered, on informative items
+    rows = np.flatnonzero(mask)[keep]
+    del mask
+    rcid, vote = rcid[keep], vote[keep]
+    del keep
     # country-sessions sorted by country, then session (so each country's chain is contiguous)
-    cs_key = chosen.ccode.astype(np.int64) * 1000 + chosen.session
+    cs_key = votes.ccode[rows].astype(np.int64) * 1000 + votes.session[rows]
+    del rows
     cs_keys, obs_cs, cs_n = np.unique(cs_key, return_inverse=True, return_counts=True)
+    del cs_key
     return Prepared(
         obs_cs=obs_cs.astype(np.int32), obs_item=obs_item.astype(np.int32),
-        obs_y=chosen.vote.astype(np.int8), cs_ccode=cs_keys // 1000, cs_session=cs_keys % 1000,
+        obs_y=vote.astype(np.int8), cs_ccode=cs_keys // 1000, cs_session=cs_keys % 1000,
         cs_n_votes=cs_n.astype(np.int64), item_rcid=item_rcid,
-        item_n_categories=seen.sum(axis=1).astype(np.int64), obs_rcid=chosen.rcid,
+        item_n_categories=seen.sum(axis=1).astype(np.int64), obs_rcid=rcid,
         n_dropped_unanimous=n_dropped,
     )
 
@@ -1068,6 +1098,8 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
                      data.n_cs, result.iterations, seconds)
             outcomes.append(RunOutcome(vote_set, "estimated", run_id, fingerprint,
                                        result.iterations, seconds, data.n_cs))
+            # this set's arrays are freed before the next set is prepared, not after
+            del data, result
     return outcomes
 
 
