@@ -386,15 +386,23 @@ class _Terms:
 
     def eta_derivatives(self, lay: _Layout) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """d log P / d eta and d2 log P / d eta2 (a and b both move by -d eta)."""
-        split = lay.n_low + lay.n_mid
+        return self.eta_d1(lay), self.eta_d2(lay)
+
+    def eta_d1(self, lay: _Layout) -> NDArray[np.float64]:
+        """d log P / d eta (one per-vote array at a time, for the steps' peak memory)."""
         d1 = np.zeros(lay.n)
-        d1[:split] -= self.lb
+        d1[:lay.n_low + lay.n_mid] -= self.lb
         d1[lay.n_low:] -= self.la
+        return d1
+
+    def eta_d2(self, lay: _Layout) -> NDArray[np.float64]:
+        """d2 log P / d eta2."""
+        split = lay.n_low + lay.n_mid
         d2 = np.zeros(lay.n)
         d2[:split] += self.lbb
         d2[lay.n_low:] += self.laa
         d2[lay.n_low:split] += 2.0 * self.lab
-        return d1, d2
+        return d2
 
 
 def _log_mid(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -408,24 +416,43 @@ def _log_mid(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float
 
 def _evaluate(theta: NDArray, beta: NDArray, cuts: NDArray, lay: _Layout,
               derivatives: bool = True) -> _Terms:
-    eta = beta[lay.item] * theta[lay.cs]
-    flat = cuts.ravel()
+    return _evaluate_range(theta, beta, cuts, lay, 0, lay.n, derivatives)
+
+
+def _runs(lay: _Layout, start: int, stop: int) -> tuple[int, int, int, int]:
+    """Where observations ``[start, stop)`` meet the layout's runs: ``[start, hi_stop)`` have an
+    upper cut, ``[lo_start, stop)`` a lower cut, ``[lo_start, hi_stop)`` both."""
     split = lay.n_low + lay.n_mid
-    b = flat[lay.hi_cut] - eta[:split]
-    a = flat[lay.lo_cut] - eta[lay.n_low:]
+    return max(min(stop, split), start), min(max(start, lay.n_low), stop), split, lay.n_low
+
+
+def _evaluate_range(theta: NDArray, beta: NDArray, cuts: NDArray, lay: _Layout, start: int,
+                    stop: int, derivatives: bool = True) -> _Terms:
+    """The terms of observations ``[start, stop)``, each computed from its own item and
+    position only (so a block's numbers are the whole evaluation's): ``logp`` of the range,
+    ``la``, ``laa`` of ``[lo_start, stop)``, ``lb``, ``lbb`` of ``[start, hi_stop)``, ``lab``
+    of ``[lo_start, hi_stop)`` (:func:`_runs`)."""
+    hi_stop, lo_start, split, n_low = _runs(lay, start, stop)
+    eta = beta[lay.item[start:stop]] * theta[lay.cs[start:stop]]
+    flat = cuts.ravel()
+    b = flat[lay.hi_cut[start:hi_stop]] - eta[:hi_stop - start]
+    a = flat[lay.lo_cut[lo_start - n_low:stop - n_low]] - eta[lo_start - start:]
     del eta
-    logp = np.empty(lay.n)
-    logp[:lay.n_low] = log_ndtr(b[:lay.n_low])
-    logp[split:] = log_ndtr(-a[lay.n_mid:])
-    logp[lay.n_low:split] = _log_mid(a[:lay.n_mid], b[lay.n_low:])
+    logp = np.empty(stop - start)
+    low_stop = max(min(stop, n_low), start)  # [start, low_stop): the upper cut only
+    high_start = min(max(start, split), stop)  # [high_start, stop): the lower cut only
+    logp[:low_stop - start] = log_ndtr(b[:low_stop - start])
+    logp[high_start - start:] = log_ndtr(-a[high_start - lo_start:])
+    logp[lo_start - start:hi_stop - start] = _log_mid(a[:hi_stop - lo_start],
+                                                      b[lo_start - start:])
     if not derivatives:
         empty = np.empty(0)
         return _Terms(logp, empty, empty, empty, empty, empty)
-    rb = np.exp(-0.5 * b * b - _LOG_SQRT_2PI - logp[:split])  # phi(b) / P
-    ra = np.exp(-0.5 * a * a - _LOG_SQRT_2PI - logp[lay.n_low:])  # phi(a) / P
+    rb = np.exp(-0.5 * b * b - _LOG_SQRT_2PI - logp[:hi_stop - start])  # phi(b) / P
+    ra = np.exp(-0.5 * a * a - _LOG_SQRT_2PI - logp[lo_start - start:])  # phi(a) / P
     return _Terms(
         logp=logp, la=-ra, lb=rb, laa=a * ra - ra * ra, lbb=-b * rb - rb * rb,
-        lab=ra[:lay.n_mid] * rb[lay.n_low:],
+        lab=ra[:max(hi_stop - lo_start, 0)] * rb[lo_start - start:],
     )
 
 
@@ -552,18 +579,24 @@ def _start_items(data: Prepared, three: NDArray[np.bool_]) -> tuple[NDArray, NDA
 
 def _theta_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay: _Layout,
                 link: NDArray, prior_var: float) -> tuple[NDArray, _Terms, float]:
-    """One Newton step on all positions (items fixed), with backtracking."""
+    """One Newton step on all positions (items fixed), with backtracking.
+
+    ``terms`` (of ``theta``) are released once the step is taken from them: a trial that is
+    never accepted has them evaluated again (the same numbers), instead of two sets of
+    per-vote arrays held through every trial.
+    """
+    # each per-vote array is freed once summed, and none is kept through the trials below
     beta_o = beta[lay.item]
-    d1, d2 = terms.eta_derivatives(lay)
-    grad = np.bincount(lay.cs, beta_o * d1, minlength=lay.n_cs)
-    curv = -np.bincount(lay.cs, beta_o * beta_o * d2, minlength=lay.n_cs)
+    grad = np.bincount(lay.cs, beta_o * terms.eta_d1(lay), minlength=lay.n_cs)
+    curv = -np.bincount(lay.cs, beta_o * beta_o * terms.eta_d2(lay), minlength=lay.n_cs)
+    del beta_o
     diff = np.zeros(lay.n_cs)
     diff[1:] = link[1:] * (theta[1:] - theta[:-1])
-    del beta_o, d1, d2  # per-vote arrays: not kept through the trials' evaluations below
     grad += -theta / prior_var - diff
     grad[:-1] += diff[1:]
     step = solveh_banded(_banded(np.maximum(curv, 0.0) + 1.0 / prior_var, link), grad)
     current = float(terms.logp.sum()) + _theta_prior(theta, link, prior_var)
+    terms.release()
     scale = 1.0
     for _ in range(30):
         trial = theta + scale * step
@@ -571,8 +604,9 @@ def _theta_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay
         value = float(trial_terms.logp.sum()) + _theta_prior(trial, link, prior_var)
         if value >= current - 1e-10 * abs(current):
             return trial, trial_terms, value
+        del trial_terms
         scale *= 0.5
-    return theta, terms, current
+    return theta, _evaluate(theta, beta, cuts, lay), current
 
 
 def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay: _Layout,
@@ -586,24 +620,27 @@ def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay:
     split = lay.n_low + lay.n_mid
     item, item_lo, item_hi = lay.item, lay.item[lay.n_low:], lay.item[:split]
     theta_o = theta[lay.cs]
-    d1, d2 = terms.eta_derivatives(lay)
+    # the sums one at a time, in the order (and so with the rounding) of one expression
+    # g = A + B + C, h = A + B + ... + F, each per-vote array freed once summed: a few
+    # per-vote arrays alive at once instead of a dozen
+    g = np.bincount(item * 3, theta_o * terms.eta_d1(lay), minlength=3 * m)
+    g = g + np.bincount(item_lo * 3 + lay.lo_slot, terms.la, minlength=3 * m)
+    g = (g + np.bincount(item_hi * 3 + lay.hi_slot, terms.lb, minlength=3 * m)).reshape(m, 3)
+    h = np.bincount(item * 9, theta_o * theta_o * terms.eta_d2(lay), minlength=9 * m)
     lab_lo = np.zeros(lay.n - lay.n_low)
     lab_lo[:lay.n_mid] = terms.lab
+    h = h + np.bincount(item_lo * 9 + lay.lo_slot, -theta_o[lay.n_low:] * (terms.laa + lab_lo),
+                        minlength=9 * m)
+    del lab_lo
     lab_hi = np.zeros(split)
     lab_hi[lay.n_low:] = terms.lab
-    g = (np.bincount(item * 3, theta_o * d1, minlength=3 * m)
-         + np.bincount(item_lo * 3 + lay.lo_slot, terms.la, minlength=3 * m)
-         + np.bincount(item_hi * 3 + lay.hi_slot, terms.lb, minlength=3 * m)).reshape(m, 3)
-    h = (np.bincount(item * 9, theta_o * theta_o * d2, minlength=9 * m)
-         + np.bincount(item_lo * 9 + lay.lo_slot, -theta_o[lay.n_low:] * (terms.laa + lab_lo),
-                       minlength=9 * m)
-         + np.bincount(item_hi * 9 + lay.hi_slot, -theta_o[:split] * (terms.lbb + lab_hi),
-                       minlength=9 * m)
-         + np.bincount(item_lo * 9 + lay.lo_slot * 4, terms.laa, minlength=9 * m)
-         + np.bincount(item_hi * 9 + lay.hi_slot * 4, terms.lbb, minlength=9 * m)
-         + np.bincount(lay.item[lay.n_low:split] * 9 + 5, terms.lab, minlength=9 * m)
+    h = h + np.bincount(item_hi * 9 + lay.hi_slot, -theta_o[:split] * (terms.lbb + lab_hi),
+                        minlength=9 * m)
+    del lab_hi, theta_o
+    h = h + np.bincount(item_lo * 9 + lay.lo_slot * 4, terms.laa, minlength=9 * m)
+    h = h + np.bincount(item_hi * 9 + lay.hi_slot * 4, terms.lbb, minlength=9 * m)
+    h = (h + np.bincount(lay.item[lay.n_low:split] * 9 + 5, terms.lab, minlength=9 * m)
          ).reshape(m, 3, 3)
-    del theta_o, d1, d2, lab_lo, lab_hi  # per-vote arrays: not kept through the trials below
     h = np.triu(h) + np.transpose(np.triu(h, 1), (0, 2, 1))
     neg = -h
     neg[:, 0, 0] += 1.0 / _BETA_PRIOR_VAR
@@ -626,26 +663,49 @@ def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay:
         tb = beta + scale * step[:, 0]
         tc = cuts + scale[:, None] * step[:, 1:]
         tc[:, 1] = np.where(three, tc[:, 1], tc[:, 0])
-        trial = _evaluate(theta, tb, tc, lay)
-        value = np.bincount(item, trial.logp, minlength=m) + _item_prior(tb, tc, three)
+        # the trial's log-likelihoods decide; only the accepted items' derivatives are then
+        # evaluated, block by block, instead of a whole second set of per-vote arrays
+        trial_logp = _evaluate(theta, tb, tc, lay, derivatives=False).logp
+        value = np.bincount(item, trial_logp, minlength=m) + _item_prior(tb, tc, three)
         ordered = ~three | (tc[:, 1] - tc[:, 0] > 1e-6)
         ok = pending & ordered & (value >= current - 1e-12 * np.abs(current))
         new_beta[ok] = tb[ok]
         new_cuts[ok] = tc[ok]
         take = ok[item]
-        out.logp[take] = trial.logp[take]
-        lo_take, hi_take = take[lay.n_low:], take[:split]
-        out.la[lo_take] = trial.la[lo_take]
-        out.laa[lo_take] = trial.laa[lo_take]
-        out.lb[hi_take] = trial.lb[hi_take]
-        out.lbb[hi_take] = trial.lbb[hi_take]
-        mid_take = take[lay.n_low:split]
-        out.lab[mid_take] = trial.lab[mid_take]
+        out.logp[take] = trial_logp[take]
+        del trial_logp
+        _take_derivatives(out, theta, tb, tc, lay, take)
         pending &= ~ok
         if not pending.any():
             break
         scale = np.where(pending, scale * 0.5, scale)
     return new_beta, new_cuts, out
+
+
+#: Observations a block of :func:`_take_derivatives` (its arrays: a few megabytes)
+_BLOCK = 1 << 16
+
+
+def _take_derivatives(out: _Terms, theta: NDArray, beta: NDArray, cuts: NDArray, lay: _Layout,
+                      take: NDArray[np.bool_]) -> None:
+    """Write into ``out`` the derivatives at ``(theta, beta, cuts)`` of the observations
+    ``take``, evaluated a block of observations at a time (blocks with none are skipped)."""
+    n_low = lay.n_low
+    for start in range(0, lay.n, _BLOCK):
+        stop = min(start + _BLOCK, lay.n)
+        if not take[start:stop].any():
+            continue
+        block = _evaluate_range(theta, beta, cuts, lay, start, stop)
+        hi_stop, lo_start, _, _ = _runs(lay, start, stop)
+        hi = take[start:hi_stop]
+        out.lb[start:hi_stop][hi] = block.lb[hi]
+        out.lbb[start:hi_stop][hi] = block.lbb[hi]
+        lo = take[lo_start:stop]
+        out.la[lo_start - n_low:stop - n_low][lo] = block.la[lo]
+        out.laa[lo_start - n_low:stop - n_low][lo] = block.laa[lo]
+        if hi_stop > lo_start:
+            mid = take[lo_start:hi_stop]
+            out.lab[lo_start - n_low:hi_stop - n_low][mid] = block.lab[mid]
 
 
 def _standardise(theta: NDArray, beta: NDArray, cuts: NDArray) -> tuple[NDArray, NDArray, NDArray]:
@@ -700,11 +760,9 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
         nonlocal sweeps, change, delta
         sweeps += 1
         th, be, cu, te = st
+        # the input's terms are released by the position step (its positions and items are
+        # kept): the states SQUAREM keeps hold one set of per-vote arrays, not four
         th, te, _ = _theta_step(th, be, cu, te, lay, link, prior_var)
-        if te is not st[3]:
-            # the input's terms are not needed again (its positions and items are): freed, so
-            # that the states SQUAREM keeps hold one set of per-vote arrays, not four
-            st[3].release()
         be, cu, te = _item_step(th, be, cu, te, lay, three)
         bad = np.flatnonzero(~np.isfinite(th))
         if bad.size or not (np.all(np.isfinite(be)) and np.all(np.isfinite(cu))):
@@ -1068,11 +1126,16 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         pairs = read_bridging_pairs(conn)
         fingerprint = votes.fingerprint(pairs)
         conn.commit()
-        for vote_set in wanted:
+        # 'all', a superset of every other set, is estimated last: the votes are freed once it
+        # is prepared, so the largest fit runs without them (the outcomes keep `wanted`'s order)
+        order = sorted(range(len(wanted)), key=lambda i: wanted[i] == "all")
+        done: dict[int, RunOutcome] = {}
+        for index in order:
+            vote_set = wanted[index]
             previous = previous_runs[vote_set]
             if (not full and previous is not None and previous[1] == fingerprint
                     and previous[2] == settings.as_json()):
-                outcomes.append(RunOutcome(vote_set, "unchanged", previous[0], fingerprint))
+                done[index] = RunOutcome(vote_set, "unchanged", previous[0], fingerprint)
                 continue
             started = dt.datetime.now(dt.UTC)
             clock = time.perf_counter()
@@ -1083,8 +1146,11 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
                 with conn.transaction():
                     conn.execute("delete from raw.ideal_point_estimates where vote_set = %s",
                                  (vote_set,))
-                outcomes.append(RunOutcome(vote_set, "no_votes", None, fingerprint))
+                done[index] = RunOutcome(vote_set, "no_votes", None, fingerprint)
                 continue
+            finally:
+                if index == order[-1]:
+                    del votes  # the last set is prepared: nothing reads the votes again
             try:
                 result = fit(data, settings)
             except IdealPointError as exc:
@@ -1098,10 +1164,11 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
                                data=data, result=result)
             log.info("ideal points %s: %d country-sessions, %d sweeps, %.1f s", vote_set,
                      data.n_cs, result.iterations, seconds)
-            outcomes.append(RunOutcome(vote_set, "estimated", run_id, fingerprint,
-                                       result.iterations, seconds, data.n_cs))
+            done[index] = RunOutcome(vote_set, "estimated", run_id, fingerprint,
+                                     result.iterations, seconds, data.n_cs)
             # this set's arrays are freed before the next set is prepared, not after
             del data, result
+        outcomes = [done[i] for i in range(len(wanted))]
     return outcomes
 
 
