@@ -275,8 +275,12 @@ def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSett
     if not mask.any():
         raise NoVotesError(f"vote set {vote_set!r}: no votes left after the filters")
     rcid = votes.rcid[mask]
-    item_key = link_items(rcid, pairs)
-    item_rcid, obs_item = np.unique(item_key, return_inverse=True)
+    # the items of the roll calls (a few thousand), then of the votes: the same items and
+    # indices as linking and indexing every vote, without sorting the votes more than once
+    call_rcid, call_of_vote = np.unique(rcid, return_inverse=True)
+    item_rcid, item_of_call = np.unique(link_items(call_rcid, pairs), return_inverse=True)
+    obs_item = item_of_call[call_of_vote]
+    del call_rcid, call_of_vote, item_of_call
     vote = votes.vote[mask]
     # categories seen per item: an item with one category (unanimous) carries no information
     seen = np.zeros((len(item_rcid), 3), dtype=bool)
@@ -284,9 +288,9 @@ def prepare(votes: VoteTable, pairs: NDArray[np.int64], settings: EstimationSett
     informative = seen.sum(axis=1) >= 2
     keep = informative[obs_item]
     n_dropped = int((~informative).sum())
-    del obs_item
-    item_rcid, obs_item = np.unique(item_key[keep], return_inverse=True)
-    del item_key
+    # the informative items renumbered in order (as np.unique of the kept votes' items would)
+    obs_item = (np.cumsum(informative) - 1)[obs_item[keep]]
+    item_rcid = item_rcid[informative]
     seen = seen[informative]
     # the kept votes' rows of `votes`: the set's, filtered, on informative items
     rows = np.flatnonzero(mask)[keep]
@@ -587,7 +591,10 @@ def _theta_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay
     """
     # each per-vote array is freed once summed, and none is kept through the trials below
     beta_o = beta[lay.item]
-    grad = np.bincount(lay.cs, beta_o * terms.eta_d1(lay), minlength=lay.n_cs)
+    d1 = terms.eta_d1(lay)
+    d1 *= beta_o  # = beta_o * d1 (multiplication commutes exactly), with no temporary
+    grad = np.bincount(lay.cs, d1, minlength=lay.n_cs)
+    del d1
     curv = -np.bincount(lay.cs, beta_o * beta_o * terms.eta_d2(lay), minlength=lay.n_cs)
     del beta_o
     diff = np.zeros(lay.n_cs)
@@ -623,7 +630,10 @@ def _item_step(theta: NDArray, beta: NDArray, cuts: NDArray, terms: _Terms, lay:
     # the sums one at a time, in the order (and so with the rounding) of one expression
     # g = A + B + C, h = A + B + ... + F, each per-vote array freed once summed: a few
     # per-vote arrays alive at once instead of a dozen
-    g = np.bincount(item * 3, theta_o * terms.eta_d1(lay), minlength=3 * m)
+    d1 = terms.eta_d1(lay)
+    d1 *= theta_o  # = theta_o * d1, with no temporary
+    g = np.bincount(item * 3, d1, minlength=3 * m)
+    del d1
     g = g + np.bincount(item_lo * 3 + lay.lo_slot, terms.la, minlength=3 * m)
     g = (g + np.bincount(item_hi * 3 + lay.hi_slot, terms.lb, minlength=3 * m)).reshape(m, 3)
     h = np.bincount(item * 9, theta_o * theta_o * terms.eta_d2(lay), minlength=9 * m)
