@@ -1192,8 +1192,9 @@ def _map_large_arrays() -> None:
     glibc raises its mmap threshold (up to 32 MiB) each time a mapped block is freed, so after
     dbt's build the fit's per-vote arrays (megabytes each, allocated and freed every sweep) come
     from the heap, whose holes stay resident: a fixed threshold returns each array's pages to
-    the OS when it is freed (12 MB less at the peak of the 'all' fit on the real data, 30 MB
-    less resident after it). The numbers are unchanged: only where the arrays live is.
+    the OS when it is freed. Measured on the real data (the 'all' fit alone): 5-13 MB less at
+    its peak and 20-30 MB less resident after it, for about 5 s more (fresh pages are faulted
+    in for every array). The numbers are unchanged: only where the arrays live is.
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
