@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from etl import ideal_points as ip
@@ -20,6 +21,7 @@ from tests.utils.ideal_points_sim import simulate
 pytestmark = pytest.mark.integration
 
 SCHEMA = "sim_marts"
+NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
 
 
 def _write_marts(settings: Settings, votes: ip.VoteTable) -> None:
@@ -127,3 +129,35 @@ def test_a_failed_estimation_is_recorded_and_keeps_the_previous_estimates(
         status, error = conn.execute("select status, error from raw.ideal_point_runs "
                                      "order by run_id desc limit 1").fetchone()
     assert status == "failed" and "session" in error
+
+
+@pytest.mark.parametrize("batch_bytes", [ip._COPY_BATCH_BYTES, 50 * 7 + 3])
+def test_votes_are_read_into_int32_arrays_whatever_the_batches(
+    warehouse: Settings, monkeypatch, batch_bytes: int
+) -> None:
+    # batches of a few rows and a part of one: rows split across the COPY's messages
+    monkeypatch.setattr(ip, "_COPY_BATCH_BYTES", batch_bytes)
+    sim = simulate(sessions=(1, 2, 3), n_countries=40).votes
+    with connect(warehouse) as conn:
+        votes = ip.read_votes(conn, SCHEMA)
+    assert len(votes) == len(sim) == 40 * 120  # the one absence is not read
+    for name in ("rcid", "ccode", "session", "year"):
+        assert getattr(votes, name).dtype == np.int32
+    assert votes.vote.dtype == np.int8 and votes.issues.dtype == np.bool_
+    order = np.lexsort((sim.ccode, sim.rcid))
+    for name in ("rcid", "ccode", "session", "year", "vote"):
+        assert np.array_equal(getattr(votes, name), getattr(sim, name)[order])
+    assert np.array_equal(votes.is_important, votes.rcid % 2 == 0)
+    assert np.array_equal(votes.issues[:, ip.ISSUE_CODES.index("hr")], votes.rcid % 3 == 0)
+    assert not votes.issues[:, [0, 1, 2, 4, 5]].any() and not votes.is_paragraph.any()
+    # the ledger's fingerprint is that of the same votes held as int64 (as they once were read)
+    wide = ip.VoteTable(*(getattr(votes, f).astype(np.int64) if f in ("rcid", "ccode", "session",
+                          "year") else getattr(votes, f) for f in ip._VOTE_FIELDS))
+    assert votes.fingerprint(NO_PAIRS) == wide.fingerprint(NO_PAIRS)
+
+
+def test_read_votes_grows_past_a_short_count(warehouse: Settings, monkeypatch) -> None:
+    monkeypatch.setattr(ip, "_COPY_BATCH_BYTES", 1000)
+    monkeypatch.setattr(ip, "_COUNT_QUERY", "select 3")
+    with connect(warehouse) as conn:
+        assert len(ip.read_votes(conn, SCHEMA)) == 40 * 120

@@ -141,6 +141,36 @@ def test_vote_sets_select_important_and_issue_votes() -> None:
     assert ip.select_vote_set(votes, "hr").rcid.tolist() == [2]
     with pytest.raises(ip.IdealPointError, match="unknown vote set 'xx'"):
         ip.select_vote_set(votes, "xx")
+    # selecting a set leaves the votes as they were (session 24 still flagged human rights)
+    assert votes.issues[:, ip.ISSUE_CODES.index("hr")].tolist() == [False, True, True]
+
+
+def test_prepare_keeps_the_rows_of_the_set_filtered_in_order(recovered) -> None:
+    sim, _, _ = recovered
+    votes = dataclasses.replace(sim.votes, is_important=sim.votes.rcid % 3 == 0)
+    settings = ip.EstimationSettings()
+    for vote_set in ("all", "important"):
+        data = ip.prepare(votes, NO_PAIRS, settings, vote_set)
+        chosen = ip.filter_votes(ip.select_vote_set(votes, vote_set), settings)
+        chosen = chosen.take(np.isin(chosen.rcid, data.item_rcid))  # less the unanimous
+        assert data.n_obs == len(chosen) > 0
+        assert np.array_equal(data.obs_rcid, chosen.rcid)
+        assert np.array_equal(data.obs_y, chosen.vote)
+        assert np.array_equal(data.cs_ccode[data.obs_cs], chosen.ccode)
+        assert np.array_equal(data.cs_session[data.obs_cs], chosen.session)
+
+
+def test_the_fit_indexes_with_int32_and_computes_in_float64(recovered) -> None:
+    # the indices are narrow (memory), the numbers are not (the estimates stay bit-identical)
+    _, data, fit = recovered
+    assert data.obs_cs.dtype == data.obs_item.dtype == np.int32
+    lay = ip._layout(data)
+    assert lay.cs.dtype == lay.item.dtype == lay.hi_cut.dtype == lay.lo_cut.dtype == np.int32
+    assert lay.hi_slot.dtype == lay.lo_slot.dtype == np.int8
+    assert fit.theta.dtype == fit.se.dtype == fit.beta.dtype == fit.cuts.dtype == np.float64
+    terms = ip._evaluate(fit.theta, fit.beta, fit.cuts, lay)
+    assert {a.dtype for a in (terms.logp, terms.la, terms.lb, terms.laa, terms.lbb,
+                              terms.lab)} == {np.dtype(np.float64)}
 
 
 def test_a_fit_that_does_not_converge_is_an_error_naming_the_session() -> None:
