@@ -33,7 +33,6 @@ and :func:`write_run`; :func:`estimate` runs the whole step as the refresh needs
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import hashlib
 import json
@@ -1131,7 +1130,6 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         ):
             return [RunOutcome(v, "unchanged", run[0], run[1])  # type: ignore[index]
                     for v, run in previous_runs.items()]
-        _map_large_arrays()
         votes = read_votes(conn, schema, shadow=shadow)
         pairs = read_bridging_pairs(conn)
         fingerprint = votes.fingerprint(pairs)
@@ -1180,29 +1178,6 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
             del data, result
         outcomes = [done[i] for i in range(len(wanted))]
     return outcomes
-
-
-#: glibc's M_MMAP_THRESHOLD (mallopt's parameter -3), and its default: 128 KiB
-_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES = -3, 128 * 1024
-
-
-def _map_large_arrays() -> None:
-    """Have glibc map every allocation above 128 KiB on its own (a no-op elsewhere).
-
-    glibc raises its mmap threshold (up to 32 MiB) each time a mapped block is freed, so after
-    dbt's build the fit's per-vote arrays (megabytes each, allocated and freed every sweep) come
-    from the heap, whose holes stay resident: a fixed threshold returns each array's pages to
-    the OS when it is freed. Measured on the real data (the 'all' fit alone): 5-13 MB less at
-    its peak and 20-30 MB less resident after it, for about 5 s more (fresh pages are faulted
-    in for every array). The numbers are unchanged: only where the arrays live is.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    mallopt = getattr(libc, "mallopt", None)
-    if mallopt is not None:
-        mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
 
 
 #: The dbt models that read the estimates: built after the estimation step.
