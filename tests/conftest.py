@@ -72,6 +72,22 @@ def module_db(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield settings
 
 
+@pytest.fixture(scope="module")
+def without_dbt_unit_tests() -> Iterator[None]:
+    """The module's refreshes leave out dbt's unit tests, as a user's refresh does.
+
+    For the modules about what a refresh does with files, failures and readers, not about the
+    models' SQL: dbt's unit tests run on fixed inputs, whatever the warehouse holds, and every one
+    of them runs in the builds of tests/integration/test_full_refresh.py and
+    tests/flows/test_refresh_flow.py. Request it before ``module_db`` (it must be set before the
+    module's settings are read)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIANCES_DBT_UNIT_TESTS", "0")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """Prefect's test harness: a temporary API and database for flow runs."""
@@ -91,5 +107,6 @@ def write_csv(path: Path, text: str) -> Path:
 
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-# every refresh of the suite runs dbt's unit tests too (a user's refresh leaves them out)
+# every refresh of the suite runs dbt's unit tests too (a user's refresh leaves them out), but
+# in the modules that ask for ``without_dbt_unit_tests``
 os.environ.setdefault("ALLIANCES_DBT_UNIT_TESTS", "1")

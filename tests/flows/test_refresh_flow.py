@@ -6,6 +6,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 from etl.cli import app
 from etl.config import Settings
 from etl.db import connect
+from tests.utils.crash import table_checksum
 from tests.utils.slices import make_source_slice
 
 pytestmark = pytest.mark.integration
@@ -44,11 +46,8 @@ def _fingerprint(settings: Settings) -> dict[str, tuple[int, str]]:
     out = {}
     with connect(settings) as conn:
         for table in MARTS:
-            out[table] = conn.execute(
-                "select count(*), "
-                "coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') "
-                f"from marts.{table} as t"
-            ).fetchone()
+            # every column; the sum of the rows' hashes, not an md5 of their sorted md5s
+            out[table] = table_checksum(conn, "marts", table, skip=frozenset())
     return out
 
 
@@ -58,10 +57,18 @@ def source_slice(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def built(module_db: Settings, source_slice: Path, prefect_harness: None) -> Settings:
+def first_run(module_db: Settings, source_slice: Path, prefect_harness: None) -> Any:
+    """The refresh flow run once through Prefect on the slice, into the empty database: its
+    final state (``built`` is the warehouse it leaves)."""
     from flows.refresh import refresh
 
-    result = refresh(source_dir=str(source_slice), allow_download=False)
+    return refresh(source_dir=str(source_slice), allow_download=False, return_state=True)
+
+
+@pytest.fixture(scope="module")
+def built(module_db: Settings, first_run: Any) -> Settings:
+    assert first_run.is_completed(), first_run.message
+    result = first_run.result()
     assert {o.status for o in result["loads"]} == {"loaded"}
     return module_db
 
@@ -223,6 +230,62 @@ def test_corrupt_file_stops_the_run_and_keeps_the_warehouse(
             "select status, error from raw.refresh_runs order by run_id desc limit 1"
         ).fetchone()
     assert failed[0] == "failed" and "un_votes.csv.gz" in failed[1]
+
+
+def _task_runs(flow_run_id: Any) -> dict[str, Any]:
+    """Task runs of a flow run by name, read from the Prefect API."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {run.name: run for run in runs}
+
+
+def test_a_flow_run_through_prefect_completes(first_run: Any) -> None:
+    """The first refresh's flow run (every file loaded, every model built), as the Prefect API
+    shows it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+
+    assert first_run.is_completed(), first_run.message
+    flow_run_id = first_run.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(flow_run_id)
+    assert flow_run.state.type == StateType.COMPLETED
+    tasks = _task_runs(flow_run_id)
+    for task in ("migrate", "resolve-sources", "ingest-unga", "dbt-build"):
+        assert any(name.startswith(task) for name in tasks), f"no task run {task} in {tasks}"
+    assert {run.state.type for run in tasks.values()} == {StateType.COMPLETED}
+
+
+def test_a_failed_run_shows_the_failing_task_and_its_error(
+    built: Settings, source_slice: Path, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+
+    from flows.refresh import refresh
+
+    broken = tmp_path / "sources"
+    shutil.copytree(source_slice, broken, symlinks=True)
+    votes = broken / "unga/unvotes/un_votes.csv.gz"
+    data = votes.read_bytes()
+    votes.unlink()
+    votes.write_bytes(data[: len(data) // 2])
+
+    state = refresh(source_dir=str(broken), allow_download=False, return_state=True)
+
+    assert state.is_failed()
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(state.state_details.flow_run_id)
+    assert flow_run.state.type == StateType.FAILED
+    assert "un_votes.csv.gz" in (flow_run.state.message or "")
+    failed = {name: run for name, run in _task_runs(flow_run.id).items()
+              if run.state.type == StateType.FAILED}
+    assert list(failed) == ["ingest-unga"]
+    assert "un_votes.csv.gz, line" in (failed["ingest-unga"].state.message or "")
 
 
 def _row_versions(settings: Settings, table: str) -> dict[int, int]:

@@ -1,13 +1,12 @@
-"""The nightly deployment: its schedule, its registration, and runs of the flow through Prefect.
+"""The nightly deployment: its schedule and its registration.
 
-The runs go through Prefect's temporary API (the session's ``prefect_harness``), on a one-session
-slice of the shared data; the run's state, and each task run's, are read back from the API as
-the Prefect UI shows them.
+Runs of the flow through Prefect (a completed run and a failed one, their states and their task
+runs' read back from the API as the Prefect UI shows them) are checked in
+``tests/flows/test_refresh_flow.py``, on the warehouse that module's first flow run builds.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
-from etl.config import Settings, get_settings
+from etl.config import get_settings
 from etl.errors import ConfigurationError
 from flows.schedule import DEPLOYMENT_NAME, nightly_deployment
-from tests.utils.slices import make_source_slice
-
-SESSIONS = {58}
 
 
 def _cron(deployment: Any) -> tuple[str, str]:
@@ -85,74 +81,3 @@ def test_schedule_with_a_bad_cron_exits_with_a_message(
     result = CliRunner().invoke(app, ["schedule", "--no-serve", "--cron", "every night"])
     assert result.exit_code == 1
     assert "is not a cron expression" in result.output and "Traceback" not in result.output
-
-
-# --- runs through Prefect ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def source_slice(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_source_slice(shared_data, tmp_path_factory.mktemp("sources"), SESSIONS)
-
-
-def _task_runs(flow_run_id: Any) -> dict[str, Any]:
-    """Task runs of a flow run by name, read from the Prefect API."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    return {run.name: run for run in runs}
-
-
-@pytest.fixture(scope="module")
-def completed_run(module_db: Settings, source_slice: Path, prefect_harness: None) -> Any:
-    """The refresh flow run once through Prefect on the slice; its final state."""
-    from flows.refresh import refresh
-
-    return refresh(source_dir=str(source_slice), allow_download=False, return_state=True)
-
-
-@pytest.mark.integration
-def test_a_flow_run_through_prefect_completes(completed_run: Any) -> None:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.objects import StateType
-
-    assert completed_run.is_completed(), completed_run.message
-    flow_run_id = completed_run.state_details.flow_run_id
-    with get_client(sync_client=True) as client:
-        flow_run = client.read_flow_run(flow_run_id)
-    assert flow_run.state.type == StateType.COMPLETED
-    tasks = _task_runs(flow_run_id)
-    for task in ("migrate", "resolve-sources", "ingest-unga", "dbt-build"):
-        assert any(name.startswith(task) for name in tasks), f"no task run {task} in {tasks}"
-    assert {run.state.type for run in tasks.values()} == {StateType.COMPLETED}
-
-
-@pytest.mark.integration
-def test_a_failed_run_shows_the_failing_task_and_its_error(
-    completed_run: Any, source_slice: Path, tmp_path: Path
-) -> None:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.objects import StateType
-
-    from flows.refresh import refresh
-
-    broken = tmp_path / "sources"
-    shutil.copytree(source_slice, broken, symlinks=True)
-    votes = broken / "unga/unvotes/un_votes.csv.gz"
-    data = votes.read_bytes()
-    votes.unlink()
-    votes.write_bytes(data[: len(data) // 2])
-
-    state = refresh(source_dir=str(broken), allow_download=False, return_state=True)
-
-    assert state.is_failed()
-    with get_client(sync_client=True) as client:
-        flow_run = client.read_flow_run(state.state_details.flow_run_id)
-    assert flow_run.state.type == StateType.FAILED
-    assert "un_votes.csv.gz" in (flow_run.state.message or "")
-    failed = {name: run for name, run in _task_runs(flow_run.id).items()
-              if run.state.type == StateType.FAILED}
-    assert list(failed) == ["ingest-unga"]
-    assert "un_votes.csv.gz, line" in (failed["ingest-unga"].state.message or "")

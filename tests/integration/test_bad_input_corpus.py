@@ -360,7 +360,7 @@ def source_slice(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def built(module_db: Settings, source_slice: Path,
+def built(without_dbt_unit_tests: None, module_db: Settings, source_slice: Path,
           prefect_harness: None) -> tuple[Settings, dict[str, tuple[int, str]]]:
     from flows.refresh import refresh
 

@@ -48,8 +48,8 @@ def analyst() -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def built(analyst: tuple[str, str], shared_data: Path, server_url: str,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def built(without_dbt_unit_tests: None, analyst: tuple[str, str], shared_data: Path,
+          server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     from tests.conftest import _throwaway
 
     sources = make_source_slice(shared_data, tmp_path_factory.mktemp("sources"), SESSIONS)

@@ -32,8 +32,8 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-
 
 
 @pytest.fixture(scope="module")
-def built(module_db: Settings, shared_data: Path, prefect_harness: None,
-          tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def built(without_dbt_unit_tests: None, module_db: Settings, shared_data: Path,
+          prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     sources = make_source_slice(shared_data, tmp_path_factory.mktemp("sources"), SESSIONS)
     result = CliRunner().invoke(app, ["refresh", "--sources", str(sources), "--no-download"])
     assert result.exit_code == 0, result.output
