@@ -357,11 +357,17 @@ class _Lines:
                 raise _LineDecodeError(self.count, exc) from exc
 
 
-class _LineDecodeError(Exception):
-    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
+class _LineError(Exception):
+    """An error while reading a file, at its line ``line`` (1-based)."""
+
+    def __init__(self, line: int, error: BaseException) -> None:
         super().__init__(line, error)
         self.line = line
         self.error = error
+
+
+class _LineDecodeError(_LineError):
+    """A line that is not valid in the file's encoding."""
 
 
 _READ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
@@ -715,11 +721,8 @@ class _BlockLines:
             raise _LineDecodeError(self.count, exc) from exc
 
 
-class _BlockReadError(Exception):
-    def __init__(self, line: int, error: BaseException) -> None:
-        super().__init__(line, error)
-        self.line = line
-        self.error = error
+class _BlockReadError(_LineError):
+    """A file that cannot be read on (a broken gzip stream) past its line ``line``."""
 
 
 def read_csv_records(
