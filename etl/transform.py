@@ -217,7 +217,9 @@ def release_memory() -> None:
     dbt's results, its manifest's nodes and the many small objects of its threads are garbage
     once a run is over; ``malloc_trim`` (glibc; a no-op elsewhere) gives back the pages that
     freeing them left empty, in every malloc arena (dbt's worker threads have their own), so
-    the refresh's next steps start from less resident memory.
+    the refresh's next steps start from less resident memory. Measured on the shared data it
+    gives back little (about 3 MB of the ~120 MB a build adds: the rest is dbt's modules, live
+    objects and fragmented heap), but it costs nothing.
     """
     gc.collect()
     try:
