@@ -40,7 +40,7 @@ import logging
 import time
 import tracemalloc
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -1145,7 +1145,7 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         # every set is prepared first and the votes freed, then the fits run in threads
         # (numpy's array work releases the GIL): 'all', the largest, starts first on one thread
         # while the smaller sets follow one another on the others. Each result is written
-        # here, on this thread's connection, as its fit ends.
+        # here, on this thread's connection, in the order the fits were started.
         done: dict[int, RunOutcome] = {}
         prepared: list[tuple[int, Prepared, dt.datetime, float] | None] = []
         for index in sorted(range(len(wanted)), key=lambda i: wanted[i] != "all"):
@@ -1170,19 +1170,19 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         del votes  # every set is prepared: nothing reads the votes again
         with ThreadPoolExecutor(max_workers=config.ideal_points_workers,
                                 thread_name_prefix="ideal-points") as pool:
-            fits = {pool.submit(_timed_fit, item[1], settings): k
-                    for k, item in enumerate(prepared) if item}
-            # each set is written, and its arrays freed, as soon as its fit ends
-            for future in as_completed(fits):
-                k = fits.pop(future)
+            fits: list[Future[tuple[FitResult, float]] | None] = [
+                pool.submit(_timed_fit, item[1], settings) for item in prepared if item]
+            for k, future in enumerate(fits):
                 index, data, started, prep_seconds = prepared[k]  # type: ignore[misc]
-                prepared[k] = None
+                # a set's arrays are freed once it is written, not when every set is
+                prepared[k] = fits[k] = None
                 vote_set = wanted[index]
                 try:
-                    result, fit_seconds = future.result()
+                    result, fit_seconds = future.result()  # type: ignore[union-attr]
                 except IdealPointError as exc:
-                    for pending in fits:  # not started yet: not started at all
-                        pending.cancel()
+                    for pending in fits:
+                        if pending is not None:
+                            pending.cancel()
                     message = f"vote set {vote_set!r}: {exc}"
                     _record_failure(conn, vote_set=vote_set, inputs_sha256=fingerprint,
                                     settings=settings, started=started, error=message)
