@@ -112,11 +112,6 @@ class Settings(BaseSettings):
     ideal_points_skip_sessions: list[int] = Field(
         default_factory=lambda: [19], description="Sessions left out (19: no recorded votes).")
     ideal_points_max_iterations: int = Field(default=500, ge=1)
-    ideal_points_workers: int = Field(
-        default=2, ge=1,
-        description="Vote sets fitted at once, in threads (numpy releases the GIL): 'all' on "
-        "one while the smaller sets run on the others. 1: one after the other.",
-    )
     ideal_points_tolerance: float = Field(
         default=1e-4, gt=0, description="Converged when no position moves more in a sweep.")
     min_joint_votes: int = Field(

@@ -40,7 +40,6 @@ import logging
 import time
 import tracemalloc
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -1105,13 +1104,6 @@ def _record_failure(conn: psycopg.Connection, *, vote_set: str, inputs_sha256: s
         )
 
 
-def _timed_fit(data: Prepared, settings: EstimationSettings) -> tuple[FitResult, float]:
-    """:func:`fit` and its wall time in seconds (run on an estimation thread)."""
-    clock = time.perf_counter()
-    result = fit(data, settings)
-    return result, time.perf_counter() - clock
-
-
 def estimate(config: Settings | None = None, *, schema: str = "marts", full: bool = False,
              vote_sets: Sequence[str] | None = None, check_votes: bool = True,
              shadow: bool = False) -> list[RunOutcome]:
@@ -1142,20 +1134,19 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
         pairs = read_bridging_pairs(conn)
         fingerprint = votes.fingerprint(pairs)
         conn.commit()
-        # every set is prepared first and the votes freed, then the fits run in threads
-        # (numpy's array work releases the GIL): 'all', the largest, starts first on one thread
-        # while the smaller sets follow one another on the others. Each result is written
-        # here, on this thread's connection, in the order the fits were started.
+        # 'all', a superset of every other set, is estimated last: the votes are freed once it
+        # is prepared, so the largest fit runs without them (the outcomes keep `wanted`'s order)
+        order = sorted(range(len(wanted)), key=lambda i: wanted[i] == "all")
         done: dict[int, RunOutcome] = {}
-        prepared: list[tuple[int, Prepared, dt.datetime, float] | None] = []
-        for index in sorted(range(len(wanted)), key=lambda i: wanted[i] != "all"):
+        for index in order:
             vote_set = wanted[index]
             previous = previous_runs[vote_set]
             if (not full and previous is not None and previous[1] == fingerprint
                     and previous[2] == settings.as_json()):
                 done[index] = RunOutcome(vote_set, "unchanged", previous[0], fingerprint)
                 continue
-            started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+            started = dt.datetime.now(dt.UTC)
+            clock = time.perf_counter()
             try:
                 data = prepare(votes, pairs, settings, vote_set)
             except NoVotesError:
@@ -1165,38 +1156,26 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
                                  (vote_set,))
                 done[index] = RunOutcome(vote_set, "no_votes", None, fingerprint)
                 continue
-            prepared.append((index, data, started, time.perf_counter() - clock))
-            del data
-        del votes  # every set is prepared: nothing reads the votes again
-        with ThreadPoolExecutor(max_workers=config.ideal_points_workers,
-                                thread_name_prefix="ideal-points") as pool:
-            fits: list[Future[tuple[FitResult, float]] | None] = [
-                pool.submit(_timed_fit, item[1], settings) for item in prepared if item]
-            for k, future in enumerate(fits):
-                index, data, started, prep_seconds = prepared[k]  # type: ignore[misc]
-                # a set's arrays are freed once it is written, not when every set is
-                prepared[k] = fits[k] = None
-                vote_set = wanted[index]
-                try:
-                    result, fit_seconds = future.result()  # type: ignore[union-attr]
-                except IdealPointError as exc:
-                    for pending in fits:
-                        if pending is not None:
-                            pending.cancel()
-                    message = f"vote set {vote_set!r}: {exc}"
-                    _record_failure(conn, vote_set=vote_set, inputs_sha256=fingerprint,
-                                    settings=settings, started=started, error=message)
-                    raise IdealPointError(message) from exc
-                del future
-                seconds = prep_seconds + fit_seconds
-                run_id = write_run(conn, vote_set=vote_set, inputs_sha256=fingerprint,
-                                   settings=settings, started=started, seconds=seconds,
-                                   data=data, result=result)
-                log.info("ideal points %s: %d country-sessions, %d sweeps, %.1f s", vote_set,
-                         data.n_cs, result.iterations, seconds)
-                done[index] = RunOutcome(vote_set, "estimated", run_id, fingerprint,
-                                         result.iterations, seconds, data.n_cs)
-                del data, result
+            finally:
+                if index == order[-1]:
+                    del votes  # the last set is prepared: nothing reads the votes again
+            try:
+                result = fit(data, settings)
+            except IdealPointError as exc:
+                message = f"vote set {vote_set!r}: {exc}"
+                _record_failure(conn, vote_set=vote_set, inputs_sha256=fingerprint,
+                                settings=settings, started=started, error=message)
+                raise IdealPointError(message) from exc
+            seconds = time.perf_counter() - clock
+            run_id = write_run(conn, vote_set=vote_set, inputs_sha256=fingerprint,
+                               settings=settings, started=started, seconds=seconds,
+                               data=data, result=result)
+            log.info("ideal points %s: %d country-sessions, %d sweeps, %.1f s", vote_set,
+                     data.n_cs, result.iterations, seconds)
+            done[index] = RunOutcome(vote_set, "estimated", run_id, fingerprint,
+                                     result.iterations, seconds, data.n_cs)
+            # this set's arrays are freed before the next set is prepared, not after
+            del data, result
         outcomes = [done[i] for i in range(len(wanted))]
     return outcomes
 

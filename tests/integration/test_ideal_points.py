@@ -114,22 +114,6 @@ def test_new_votes_or_settings_re_estimate(warehouse: Settings, monkeypatch) -> 
     assert {k[0] for k in _estimates(warehouse)} == {"all", "important"}
 
 
-def test_fits_in_threads_give_the_estimates_of_one_after_the_other(
-    warehouse: Settings, monkeypatch
-) -> None:
-    wanted = ["important", "all", "hr"]  # 'all' is fitted first whatever its place
-    by_workers = {}
-    for workers in ("1", "3"):
-        monkeypatch.setenv("ALLIANCES_IDEAL_POINTS_WORKERS", workers)
-        get_settings.cache_clear()
-        outcomes = ip.estimate(get_settings(), schema=SCHEMA, full=True, vote_sets=wanted)
-        assert [(o.vote_set, o.status) for o in outcomes] == [
-            ("important", "estimated"), ("all", "estimated"), ("hr", "no_votes")]
-        by_workers[workers] = {k: v[1] for k, v in _estimates(warehouse).items()}
-    assert {k[0] for k in by_workers["1"]} == {"all", "important"}
-    assert by_workers["3"] == by_workers["1"]
-
-
 def test_a_failed_estimation_is_recorded_and_keeps_the_previous_estimates(
     warehouse: Settings, monkeypatch
 ) -> None:
