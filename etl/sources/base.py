@@ -373,6 +373,13 @@ class _LineDecodeError(_LineError):
 _READ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
 
 
+def _width_error(path: Path, start: int, end: int, width: int, found: int) -> SourceFileError:
+    """A record (lines ``start``-``end``) of another number of fields than the header's."""
+    span = f" (the record runs to line {end}: an unbalanced quote?)" if end > start else ""
+    return SourceFileError(path, start, f"expected {width} fields, found {found}{span} "
+                           "(truncated or corrupt file?)")
+
+
 class CsvRows:
     """The data rows of a CSV file, with its header; values stay strings (no "NA" guessing).
 
@@ -430,14 +437,7 @@ class CsvRows:
                     if not row:
                         start = lines.count + 1
                         continue
-                    span = (f" (the record runs to line {lines.count}: an unbalanced quote?)"
-                            if lines.count > start else "")
-                    raise SourceFileError(
-                        self.path,
-                        start,
-                        f"expected {width} fields, found {len(row)}{span} "
-                        "(truncated or corrupt file?)",
-                    )
+                    raise _width_error(self.path, start, lines.count, width, len(row))
                 yield start, row
                 start = lines.count + 1
         except _LineDecodeError as exc:
@@ -652,13 +652,7 @@ class CsvBatches(CsvRows):
         try:
             for row in reader:
                 if len(row) != width and row:
-                    span = (f" (the record runs to line {lines.count}: an unbalanced quote?)"
-                            if lines.count > start else "")
-                    raise SourceFileError(
-                        self.path, start,
-                        f"expected {width} fields, found {len(row)}{span} "
-                        "(truncated or corrupt file?)",
-                    )
+                    raise _width_error(self.path, start, lines.count, width, len(row))
                 if row:
                     rows.append((start, row))
                 start = lines.count + 1
