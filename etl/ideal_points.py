@@ -162,10 +162,19 @@ class Prepared:
     item_n_categories: NDArray[np.int64]
     obs_rcid: NDArray[np.int64]
     n_dropped_unanimous: int = 0
+    _released_n_obs: int | None = field(default=None, repr=False)
 
     @property
     def n_obs(self) -> int:
+        if self._released_n_obs is not None:
+            return self._released_n_obs
         return int(self.obs_cs.shape[0])
+
+    def release_observations(self) -> None:
+        """Free the per-vote arrays (``obs_*``); what is per country-session or per item stays,
+        with ``n_obs``, for :func:`write_run`. A later read of an ``obs_*`` array fails loudly."""
+        self._released_n_obs = self.n_obs
+        self.obs_cs = self.obs_item = self.obs_y = self.obs_rcid = None  # type: ignore[assignment]
 
     @property
     def n_cs(self) -> int:
@@ -731,11 +740,15 @@ def _name_sessions(data: Prepared, rows: NDArray[np.int64]) -> str:
     return f"session(s) {shown}"
 
 
-def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult:
+def fit(data: Prepared, settings: EstimationSettings | None = None, *,
+        consume: bool = False) -> FitResult:
     """The posterior mode of the dynamic ordinal model, with Laplace standard errors.
 
     Raises :class:`IdealPointError` naming the session(s) when the estimate is not finite or has
-    not converged within ``settings.max_iterations`` sweeps.
+    not converged within ``settings.max_iterations`` sweeps. ``consume``: free ``data``'s
+    per-vote arrays once the fit has laid them out and started from them
+    (:meth:`Prepared.release_observations`; the sweeps read only the layout): the refresh's
+    estimation step does, so its largest fit runs without a second copy of the votes.
     """
     settings = settings or EstimationSettings()
     if data.n_items == 0:
@@ -746,6 +759,8 @@ def fit(data: Prepared, settings: EstimationSettings | None = None) -> FitResult
     link = _rw_links(data, settings.random_walk_variance)
     theta = start_positions(data, settings.direction_ccode)
     beta, cuts = _start_items(data, three)
+    if consume:
+        data.release_observations()
     terms = _evaluate(theta, beta, cuts, lay)
     for _ in range(3):
         beta, cuts, terms = _item_step(theta, beta, cuts, terms, lay, three)
@@ -1160,7 +1175,7 @@ def estimate(config: Settings | None = None, *, schema: str = "marts", full: boo
                 if index == order[-1]:
                     del votes  # the last set is prepared: nothing reads the votes again
             try:
-                result = fit(data, settings)
+                result = fit(data, settings, consume=True)
             except IdealPointError as exc:
                 message = f"vote set {vote_set!r}: {exc}"
                 _record_failure(conn, vote_set=vote_set, inputs_sha256=fingerprint,

@@ -465,6 +465,17 @@ SPLIT_BYTES = 64 << 10
 SPLIT_ROWS = 1_000
 
 
+def release_arrow_memory() -> None:
+    """Give the pages ``pyarrow``'s allocator (mimalloc) keeps for reuse back to the OS once a
+    file is read. It keeps them for the next file; the refresh's later steps (dbt, the
+    ideal-point fit) allocate with glibc's malloc and cannot reuse them. Measured on the shared
+    vote files: about 20 MB less resident memory after the ingest, at no cost in time
+    (``benchmarks/refresh_memory.py``)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 @dataclass
 class ColumnBlock:
     """Consecutive data rows of a CSV file, one per line from ``first_line``, as columns of
@@ -545,6 +556,7 @@ class CsvBatches(CsvRows):
                     f"malformed CSV: {exc} (the record starting on this line)") from exc
             finally:
                 self._fh.close()
+                release_arrow_memory()
 
     def _raw_blocks(self) -> Iterator[bytes]:
         """The rest of the file in blocks that end at a line end (the last may not)."""

@@ -48,6 +48,20 @@ def test_scale_and_direction_are_identified(recovered) -> None:
     assert np.allclose(flipped.theta, -fit.theta, atol=1e-3)
 
 
+def test_a_consuming_fit_gives_the_same_numbers_and_frees_the_votes(recovered) -> None:
+    sim, data, fit = recovered
+    settings = ip.EstimationSettings(random_walk_variance=0.1)
+    own = ip.prepare(sim.votes, sim.pairs, settings)
+    n_obs = own.n_obs
+    consumed = ip.fit(own, settings, consume=True)
+    assert np.array_equal(consumed.theta, fit.theta) and np.array_equal(consumed.se, fit.se)
+    # what write_run reads is still there; the per-vote arrays are not
+    assert own.n_obs == n_obs == data.n_obs and own.n_cs == data.n_cs
+    assert own.obs_cs is None and own.obs_item is None and own.obs_y is None
+    with pytest.raises(AttributeError):  # fitted again: fails loudly, never on stale votes
+        ip.fit(own, settings)
+
+
 def test_standard_errors_are_positive_and_shrink_with_more_votes(recovered) -> None:
     _, data, fit = recovered
     assert np.isfinite(fit.se).all() and (fit.se > 0).all()
