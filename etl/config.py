@@ -111,6 +111,10 @@ class Settings(BaseSettings):
         default=True, description="Drop amendment votes after the cutoff year too (as BSV).")
     ideal_points_skip_sessions: list[int] = Field(
         default_factory=lambda: [19], description="Sessions left out (19: no recorded votes).")
+    ideal_points_beside_build: bool = Field(
+        default=True,
+        description="The refresh estimates the ideal points beside the rest of the dbt build, "
+        "once the votes are built, instead of after it (false: after it, as before).")
     ideal_points_max_iterations: int = Field(default=500, ge=1)
     ideal_points_tolerance: float = Field(
         default=1e-4, gt=0, description="Converged when no position moves more in a sweep.")

@@ -1208,7 +1208,8 @@ class StepOutcome:
 
 
 def refresh_step(*, full: bool = False, upstream_changed: bool = True,
-                 config: Settings | None = None) -> StepOutcome:
+                 config: Settings | None = None,
+                 runs: list[RunOutcome] | None = None) -> StepOutcome:
     """Estimate what changed, then build the models downstream of the estimates if needed.
 
     Runs after the dbt build of everything else (``transform.build(exclude=[DBT_SELECTOR],
@@ -1217,11 +1218,14 @@ def refresh_step(*, full: bool = False, upstream_changed: bool = True,
     publish everything at once. ``upstream_changed``: that build ran at least one model (or its
     state was unknown), so the votes or the dimensions the marts join may have changed. The
     models of :data:`DBT_SELECTOR` are built when a vote set was estimated, upstream changed or
-    ``full``.
+    ``full``. ``runs``: the estimation already done, by :func:`estimate` on the same votes (the
+    refresh runs it beside the rest of the dbt build once the votes are built); only the models
+    are built then.
     """
     from etl import transform
 
-    runs = estimate(config, full=full, check_votes=full or upstream_changed, shadow=True)
+    if runs is None:
+        runs = estimate(config, full=full, check_votes=full or upstream_changed, shadow=True)
     timings: list[Any] = []
     if full or upstream_changed or any(r.status == "estimated" for r in runs):
         timings = transform.build(select=[DBT_SELECTOR], settings=config, publish=False,

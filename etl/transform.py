@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,9 +161,11 @@ class _DbtEvents:
     """dbt's event callback: the step's progress (nodes done of the total) and, when the console
     log is off, its warnings and errors printed to stderr."""
 
-    def __init__(self, advance: progress.Advance, show_warnings: bool) -> None:
+    def __init__(self, advance: progress.Advance, show_warnings: bool,
+                 on_node: NodeFinished | None = None) -> None:
         self.advance = advance
         self.show_warnings = show_warnings
+        self.on_node = on_node
         self.total: int | None = None
         self.messages: list[str] = []
 
@@ -174,17 +176,27 @@ class _DbtEvents:
             self.advance.set_total(self.total)
         elif name == "NodeFinished":
             self.advance(1)
+            if self.on_node is not None:
+                node = event.data.node_info
+                self.on_node(node.unique_id, node.node_status)
         if self.show_warnings and event.info.level in ("warn", "error") \
                 and name not in _QUIET_EVENTS and event.info.msg.strip():
             self.messages.append(event.info.msg)
             print(f"dbt {event.info.level}: {event.info.msg}", file=sys.stderr, flush=True)
 
 
+#: Called by dbt's thread as each node finishes: its unique id (``model.<project>.fct_vote``)
+#: and status (``success``, ``pass``, ``error``, ``fail``, ``skipped``...).
+NodeFinished = Callable[[str, str], None]
+
+
 def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
-            verbose: bool | None = None, shadow: bool = False) -> list[DbtNodeTiming]:
+            verbose: bool | None = None, shadow: bool = False,
+            on_node: NodeFinished | None = None) -> list[DbtNodeTiming]:
     """Run one dbt command (e.g. ``["build"]``) against the warehouse; raise on failure.
 
     ``shadow``: build into the shadow schemas (write-audit-publish, see :func:`build`).
+    ``on_node``: called as each node finishes (:data:`NodeFinished`), from dbt's thread.
     A failure raises :class:`DbtBuildFailed`, which names the failing tests and models.
 
     dbt's log goes to :func:`dbt_log_file`; the console shows only warnings and errors unless
@@ -195,7 +207,7 @@ def run_dbt(args: Sequence[str], settings: Settings | None = None, *,
     settings = settings or get_settings()
     verbose = _verbose if verbose is None else verbose
     with progress.step(f"dbt {' '.join(args[:1])}") as advance:
-        events = _DbtEvents(advance, show_warnings=not verbose)
+        events = _DbtEvents(advance, show_warnings=not verbose, on_node=on_node)
         result = dbtRunner(callbacks=[events]).invoke(
             [*dbt_args(args, settings, shadow=shadow), *_console_flags(verbose)])
     timings = []
@@ -277,7 +289,8 @@ _DBT_TEMP_SUFFIXES = ("__dbt_tmp", "__dbt_backup")
 def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
           settings: Settings | None = None, exclude: Sequence[str] = (),
           select: Sequence[str] = (), publish: bool = True,
-          keep_shadow: bool = False) -> list[DbtNodeTiming]:
+          keep_shadow: bool = False, on_node: NodeFinished | None = None
+          ) -> list[DbtNodeTiming]:
     """``dbt build`` as a refresh needs it: write, audit, then publish.
 
     Write and audit: every node the refresh rebuilds is built, and tested, in a shadow schema
@@ -320,6 +333,8 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     estimates the ideal points from the shadow, builds their models with ``keep_shadow`` and
     then publishes it all at once (:func:`finish_build`): a refresh killed anywhere before that
     leaves every mart as it was, never new votes beside old ideal points.
+
+    ``on_node``: called as each node of each dbt command finishes (:func:`run_dbt`).
     """
     settings = settings or get_settings()
     state_dir = build_state_dir(settings)
@@ -329,24 +344,25 @@ def build(*, full: bool = False, changed_sources: Collection[str] | None = None,
     try:
         if select:
             timings = run_dbt(["build", "--select", *select, *unit_tests_flags(settings)],
-                              settings, shadow=True)
+                              settings, shadow=True, on_node=on_node)
         elif full or not (state_dir / "manifest.json").exists():
             timings = run_dbt(["build", "--full-refresh", *excluded, *unit_tests_flags(settings)],
-                              settings, shadow=True)
+                              settings, shadow=True, on_node=on_node)
         else:
             state = ["--state", str(state_dir)]
             timings = []
             unchanged_code = ["--exclude", "state:modified+", *exclude, *state,
                               *unit_tests_flags(settings)]
             if changed_sources is None:
-                timings += run_dbt(["build", *unchanged_code], settings, shadow=True)
+                timings += run_dbt(["build", *unchanged_code], settings, shadow=True,
+                                   on_node=on_node)
             elif changed_sources:
                 downstream = [f"source:{name}+" for name in sorted(changed_sources)]
                 timings += run_dbt(["build", "--select", *downstream, *unchanged_code],
-                                   settings, shadow=True)
+                                   settings, shadow=True, on_node=on_node)
             timings += run_dbt(
                 ["build", "--select", "state:modified+", "--full-refresh", *state,
-                 *unit_tests_flags(settings)], settings, shadow=True,
+                 *unit_tests_flags(settings)], settings, shadow=True, on_node=on_node,
             )
     except DbtBuildFailed as exc:
         exc.published = False

@@ -13,12 +13,84 @@ dbt) are imported inside them, when a step needs them.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("alliances.refresh")
+
+
+class EstimationBesideBuild:
+    """The ideal-point estimation started in a thread as soon as the dbt build has built the two
+    models it reads (``fct_vote`` and ``dim_roll_call``, in the shadow schemas), so that it runs
+    beside the rest of the build (one core of the two is idle for much of it) instead of after.
+
+    dbt's callback (:func:`etl.transform.build`'s ``on_node``) calls :meth:`node_finished`;
+    :meth:`result` waits for the estimation. When the build does not build both models (a
+    refresh that changes no vote), the estimation never starts here and the refresh's
+    estimation step runs it after the build, as before. Estimates are written with the
+    fingerprint of the votes they came from (:func:`etl.ideal_points.estimate`): should a
+    later node of the build fail, nothing is published, and the next refresh reuses or
+    re-estimates them by that fingerprint, as after a failure following the estimation step.
+    """
+
+    READS = frozenset({"fct_vote", "dim_roll_call"})
+
+    def __init__(self, full: bool) -> None:
+        self.full = full
+        self._built: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._runs: Any = None
+        self._error: BaseException | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def node_finished(self, unique_id: str, status: str) -> None:
+        kind, _, name = unique_id.split(".", 2)
+        if kind != "model" or name not in self.READS or status != "success":
+            return
+        with self._lock:
+            self._built.add(name)
+            if self._built == self.READS and self._thread is None:
+                log.info("ideal points: estimating beside the rest of the dbt build")
+                self._thread = threading.Thread(target=self._estimate, name="ideal-points",
+                                                daemon=True)
+                self._thread.start()
+
+    def _estimate(self) -> None:
+        from etl import ideal_points
+
+        try:
+            self._runs = ideal_points.estimate(full=self.full, check_votes=True, shadow=True)
+        except BaseException as exc:  # raised in the refresh's thread, by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        """Wait for the estimation: its runs (``None`` if it never started); its error raised."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._runs
+
+    def wait(self) -> None:
+        """Wait for the estimation, if started, and log its error: the build failed, and the
+        refresh must not end while the thread still writes."""
+        try:
+            self.result()
+        except BaseException as exc:
+            log.warning("ideal points (beside the failed build): %s", exc)
+
+
+# The estimation the refresh's dbt build started, for its estimation step (one refresh at a
+# time per database: the refresh lock).
+_beside_build: EstimationBesideBuild | None = None
 
 
 def resolve_sources(source_dir: str | None, allow_download: bool) -> dict[str, Path]:
@@ -57,10 +129,14 @@ def dbt_build(full: bool, changed_sources: list[str] | None) -> list:
     With no file loaded (``changed_sources == []``), a good last build and the dbt project as it
     was then (:mod:`etl.build_state`), dbt is not even started.
     """
+    global _beside_build
     from etl import build_state, transform
+    from etl.config import get_settings
 
+    _discard_beside_build()
     if not full and changed_sources == [] and build_state.is_current():
         return []
+    beside = EstimationBesideBuild(full) if get_settings().ideal_points_beside_build else None
     # a var only a model's SQL reads (the hegemons) is no change to dbt's state: build it all
     full = full or build_state.vars_changed()
     from etl import ideal_points
@@ -68,11 +144,24 @@ def dbt_build(full: bool, changed_sources: list[str] | None) -> list:
     try:
         # the models on the ideal-point estimates are built after the estimation step; all is
         # published at once after it (publish_build)
-        return transform.build(full=full, changed_sources=changed_sources,
-                               exclude=[ideal_points.DBT_SELECTOR], publish=False)
+        timings = transform.build(full=full, changed_sources=changed_sources,
+                                  exclude=[ideal_points.DBT_SELECTOR], publish=False,
+                                  on_node=beside.node_finished if beside else None)
     except BaseException:
         build_state.forget()
+        if beside is not None:
+            beside.wait()
         raise
+    _beside_build = beside
+    return timings
+
+
+def _discard_beside_build() -> None:
+    """An estimation left by a build whose estimation step never ran: waited for, dropped."""
+    global _beside_build
+    if _beside_build is not None:
+        _beside_build.wait()
+        _beside_build = None
 
 
 def publish_build() -> None:
@@ -90,11 +179,16 @@ def publish_build() -> None:
 
 def estimate_ideal_points(full: bool, upstream_changed: bool) -> Any:
     """Ideal points re-estimated when the votes or the model's settings changed, then the models
-    that read them built (:func:`etl.ideal_points.refresh_step`)."""
+    that read them built (:func:`etl.ideal_points.refresh_step`). When the dbt build started
+    the estimation beside itself (:class:`EstimationBesideBuild`), its runs are waited for and
+    taken instead."""
+    global _beside_build
     from etl import build_state, ideal_points
 
+    beside, _beside_build = _beside_build, None
     try:
-        return ideal_points.refresh_step(full=full, upstream_changed=upstream_changed)
+        runs = beside.result() if beside is not None else None
+        return ideal_points.refresh_step(full=full, upstream_changed=upstream_changed, runs=runs)
     except BaseException:
         build_state.forget()
         raise
