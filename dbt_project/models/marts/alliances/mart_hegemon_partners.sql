@@ -1,7 +1,8 @@
 -- One row per hegemon (dbt var hegemon_ccodes, default 2 = USA, 365 = Russia/USSR, 710 =
 -- China), other COW system member and calendar year in which both were in the system: a filter
--- of the directed dyad-year universe fct_dyad_year (hegemon as a), so partners (is_allied) and
--- non-partners are rows alike, with explicit zeros inside ATOP's years and nulls outside them
+-- of the directed dyad-year universe (int_dyad_years_directed: fct_dyad_year without the
+-- ideal-point distance) with the hegemon as a, so partners (is_allied) and non-partners are
+-- rows alike, with explicit zeros inside ATOP's years and nulls outside them
 -- (dim_source_coverage). Each row has the formal obligations in both directions, the structure
 -- of the tie (bilateral or multilateral; hub and spokes), the capability ratio, UN General
 -- Assembly voting affinity with the hegemon and participation in the coalitions the hegemon
@@ -13,7 +14,7 @@ with
 
 universe as (
 
-    select * from {{ ref('fct_dyad_year') }}
+    select * from {{ ref('int_dyad_years_directed') }}
 
     where ccode_a in ({{ hegemons }})
 

@@ -7,77 +7,41 @@
 -- zero: every source's columns are null outside that source's years (dim_source_coverage) and
 -- 0 / false inside them where the source has no row for the pair. Formulas in _dyads__docs.md.
 --
--- A view over the undirected twin (fct_dyad_year_undirected, itself a view of the table
--- int_dyad_years_joined, built once per pair): each pair's row as it is (a = the smaller code)
--- and swapped (a = the larger code, a's obligations and capabilities b's and the other way
--- round). A filter on ccode_a or ccode_b reaches both halves
--- (UNION ALL), so `where ccode_a = 2` reads only the USA's pairs.
+-- A view: the directed rows of int_dyad_years_directed (the table int_dyad_years_joined, built
+-- once per pair, read as it is and swapped) with the ideal-point distance of the UNGA session
+-- that opened in the year (fct_dyad_session_ideal_point_distance, vote set `all`, one row per
+-- pair with the smaller code first). A filter on ccode_a or ccode_b reaches both halves of the
+-- directed view, so `where ccode_a = 2` reads only the USA's pairs.
 
 with
 
--- read by both halves: not materialized, so that each half's filters reach the table
-undirected as not materialized (
+directed as (
 
-    select * from {{ ref('fct_dyad_year_undirected') }}
-
-),
-
-as_is as (
-
-    select * from undirected
+    select * from {{ ref('int_dyad_years_directed') }}
 
 ),
 
-swapped as (
+-- Ideal points (etl/ideal_points.py) of the session that opened in the year, vote set `all`.
+ideal_point_distances as (
 
-    select
-        undirected.ccode_b as ccode_a,
-        undirected.ccode_a as ccode_b,
-        undirected.year,
-        undirected.is_allied,
-        undirected.defense_b_to_a as defense_a_to_b,
-        undirected.offense_b_to_a as offense_a_to_b,
-        undirected.neutral_b_to_a as neutral_a_to_b,
-        undirected.nonagg_b_to_a as nonagg_a_to_b,
-        undirected.consul_b_to_a as consul_a_to_b,
-        undirected.defense_a_to_b as defense_b_to_a,
-        undirected.offense_a_to_b as offense_b_to_a,
-        undirected.neutral_a_to_b as neutral_b_to_a,
-        undirected.nonagg_a_to_b as nonagg_b_to_a,
-        undirected.consul_a_to_b as consul_b_to_a,
-        undirected.atop_ordinal_b_to_a as atop_ordinal_a_to_b,
-        undirected.atop_ordinal_a_to_b as atop_ordinal_b_to_a,
-        undirected.asymm,
-        undirected.n_alliances,
-        undirected.cinc_b as cinc_a,
-        undirected.cinc_a as cinc_b,
-        undirected.cinc_b / nullif(undirected.cinc_a, 0) as capability_ratio,
-        undirected.is_major_power_b as is_major_power_a,
-        undirected.is_major_power_a as is_major_power_b,
-        undirected.unga_n_joint,
-        undirected.unga_agree_exact,
-        undirected.unga_agree_voeten,
-        undirected.unga_s_score,
-        undirected.unga_cohen_kappa,
-        undirected.unga_scott_pi,
-        undirected.unga_agree_exact_important,
-        undirected.unga_session_n_joint,
-        undirected.unga_session_agree_exact,
-        undirected.unga_session_s_score,
-        undirected.unga_session_cohen_kappa,
-        undirected.ideal_point_distance
+    select * from {{ ref('fct_dyad_session_ideal_point_distance') }}
 
-    from undirected
+    where vote_set = 'all'
 
 ),
 
 final as (
 
-    select * from as_is
+    select
+        directed.*,
+        ideal_point_distances.ideal_point_distance
 
-    union all
+    from directed
 
-    select * from swapped
+    left join ideal_point_distances
+        on directed.year = ideal_point_distances.session_year
+        and least(directed.ccode_a, directed.ccode_b) = ideal_point_distances.ccode_a
+        and greatest(directed.ccode_a, directed.ccode_b) = ideal_point_distances.ccode_b
 
 )
 
