@@ -8,6 +8,32 @@
 -- ideal-point estimation. A filter on ccode_a or ccode_b reaches both halves (UNION ALL), so
 -- `where ccode_a = 2` reads only the USA's pairs.
 
+{#- Each column of the directed rows, in order: the expression of the as-is half and that of the
+    swapped half (the other state's column), over int_dyad_years_joined. -#}
+{%- set flags = ['defense', 'offense', 'neutral', 'nonagg', 'consul'] %}
+{%- set columns = [('ccode_a', 'ccode_b'), ('ccode_b', 'ccode_a'), ('year', 'year'),
+                   ('is_allied', 'is_allied')] %}
+{%- for direction in ['a_to_b', 'b_to_a'] %}
+{%- for flag in flags %}
+{%- do columns.append((flag ~ '_' ~ direction,
+                       flag ~ '_' ~ ('b_to_a' if direction == 'a_to_b' else 'a_to_b'))) %}
+{%- endfor %}
+{%- endfor %}
+{%- do columns.extend([
+    ('atop_ordinal_a_to_b', 'atop_ordinal_b_to_a'), ('atop_ordinal_b_to_a', 'atop_ordinal_a_to_b'),
+    ('asymm', 'asymm'), ('n_alliances', 'n_alliances'), ('cinc_a', 'cinc_b'), ('cinc_b', 'cinc_a'),
+    ('capability_ratio', 'capability_ratio'),
+    ('is_major_power_a', 'is_major_power_b'), ('is_major_power_b', 'is_major_power_a')]) %}
+{%- for measure in ['n_joint', 'agree_exact', 'agree_voeten', 's_score', 'cohen_kappa',
+                    'scott_pi', 'agree_exact_important'] %}
+{%- do columns.append(('unga_' ~ measure, 'unga_' ~ measure)) %}
+{%- endfor %}
+{%- for measure in ['n_joint', 'agree_exact', 's_score', 'cohen_kappa'] %}
+{%- do columns.append(('unga_session_' ~ measure, 'unga_session_' ~ measure)) %}
+{%- endfor %}
+{%- set ratio = {'as_is': 'undirected.cinc_a / nullif(undirected.cinc_b, 0)',
+                 'swapped': 'undirected.cinc_b / nullif(undirected.cinc_a, 0)'} %}
+
 with
 
 -- read by both halves: not materialized, so that each half's filters reach the table
@@ -17,89 +43,24 @@ undirected as not materialized (
 
 ),
 
-as_is as (
+{%- for half in ['as_is', 'swapped'] %}
+
+{{ half }} as (
 
     select
-        undirected.ccode_a,
-        undirected.ccode_b,
-        undirected.year,
-        undirected.is_allied,
-        undirected.defense_a_to_b,
-        undirected.offense_a_to_b,
-        undirected.neutral_a_to_b,
-        undirected.nonagg_a_to_b,
-        undirected.consul_a_to_b,
-        undirected.defense_b_to_a,
-        undirected.offense_b_to_a,
-        undirected.neutral_b_to_a,
-        undirected.nonagg_b_to_a,
-        undirected.consul_b_to_a,
-        undirected.atop_ordinal_a_to_b,
-        undirected.atop_ordinal_b_to_a,
-        undirected.asymm,
-        undirected.n_alliances,
-        undirected.cinc_a,
-        undirected.cinc_b,
-        undirected.cinc_a / nullif(undirected.cinc_b, 0) as capability_ratio,
-        undirected.is_major_power_a,
-        undirected.is_major_power_b,
-        undirected.unga_n_joint,
-        undirected.unga_agree_exact,
-        undirected.unga_agree_voeten,
-        undirected.unga_s_score,
-        undirected.unga_cohen_kappa,
-        undirected.unga_scott_pi,
-        undirected.unga_agree_exact_important,
-        undirected.unga_session_n_joint,
-        undirected.unga_session_agree_exact,
-        undirected.unga_session_s_score,
-        undirected.unga_session_cohen_kappa
+        {%- for column, other in columns %}
+        {%- set source = column if half == 'as_is' else other %}
+        {%- if column == 'capability_ratio' %}
+        {{ ratio[half] }} as capability_ratio{{ ',' if not loop.last }}
+        {%- else %}
+        undirected.{{ source }} as {{ column }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
 
     from undirected
 
 ),
-
-swapped as (
-
-    select
-        undirected.ccode_b as ccode_a,
-        undirected.ccode_a as ccode_b,
-        undirected.year,
-        undirected.is_allied,
-        undirected.defense_b_to_a as defense_a_to_b,
-        undirected.offense_b_to_a as offense_a_to_b,
-        undirected.neutral_b_to_a as neutral_a_to_b,
-        undirected.nonagg_b_to_a as nonagg_a_to_b,
-        undirected.consul_b_to_a as consul_a_to_b,
-        undirected.defense_a_to_b as defense_b_to_a,
-        undirected.offense_a_to_b as offense_b_to_a,
-        undirected.neutral_a_to_b as neutral_b_to_a,
-        undirected.nonagg_a_to_b as nonagg_b_to_a,
-        undirected.consul_a_to_b as consul_b_to_a,
-        undirected.atop_ordinal_b_to_a as atop_ordinal_a_to_b,
-        undirected.atop_ordinal_a_to_b as atop_ordinal_b_to_a,
-        undirected.asymm,
-        undirected.n_alliances,
-        undirected.cinc_b as cinc_a,
-        undirected.cinc_a as cinc_b,
-        undirected.cinc_b / nullif(undirected.cinc_a, 0) as capability_ratio,
-        undirected.is_major_power_b as is_major_power_a,
-        undirected.is_major_power_a as is_major_power_b,
-        undirected.unga_n_joint,
-        undirected.unga_agree_exact,
-        undirected.unga_agree_voeten,
-        undirected.unga_s_score,
-        undirected.unga_cohen_kappa,
-        undirected.unga_scott_pi,
-        undirected.unga_agree_exact_important,
-        undirected.unga_session_n_joint,
-        undirected.unga_session_agree_exact,
-        undirected.unga_session_s_score,
-        undirected.unga_session_cohen_kappa
-
-    from undirected
-
-),
+{%- endfor %}
 
 final as (
 
