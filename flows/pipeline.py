@@ -51,7 +51,9 @@ class EstimationBesideBuild:
         return self._thread is not None
 
     def node_finished(self, unique_id: str, status: str) -> None:
-        kind, _, name = unique_id.split(".", 2)
+        # model.<project>.<name>; partition never raises inside dbt's callback
+        kind, _, rest = unique_id.partition(".")
+        name = rest.rpartition(".")[2]
         if kind != "model" or name not in self.READS or status != "success":
             return
         with self._lock:
